@@ -1,0 +1,32 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`. Both install what they
+# need (system packages with apt-get when run as root or with sudo, Python packages in .venv).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STATEMENT := data/statements/2025-05-28-pakistan-afghan-deportations
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf
+
+.PHONY: demo test setup system lint clean
+
+demo: setup
+	$(VENV)/bin/statement-pdf build $(STATEMENT) --out out
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+
+setup: system $(VENV)/.installed
+
+system:
+	@bash scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf out $(VENV)

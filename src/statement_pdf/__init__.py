@@ -1,0 +1,14 @@
+"""statement-pdf: joint statements as data, published as print-ready PDFs in every language.
+
+The pipeline, one module per stage:
+
+    load      read and validate the YAML data, with file:line:column for every problem
+    localise  language registry, digits, calendars, bidi isolation, safe inline markup
+    compose   Jinja2 layouts + localised data -> one HTML document per output
+    render    WeasyPrint, restricted to the project's files, written atomically
+    publish   plan the outputs of a statement, run them, report
+
+`cli` is a thin Typer layer on top.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,161 @@
+"""Stage 3: compose one HTML document per output from a layout and the localised data.
+
+Layouts are data: `layouts/<variant>/layout.yaml` names a Jinja2 template and stylesheets. This
+module only prepares the template's context — every string in it is already escaped, localised
+and bidi-isolated (a `Markup`), so templates never see raw author text — and the small piece of
+CSS that depends on data: fonts, brand colours, paper size and the localised page label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .errors import InputError
+from .fonts import face_css, glyph_problems
+from .load import Project, Statement
+from .localise import Localiser
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output document."""
+
+    statement: Statement
+    language: str
+    variant: str
+    paper: str = "a4"
+    recipient: str | None = None
+
+
+@dataclass(frozen=True)
+class Composed:
+    html: str
+    base_url: str
+    title: str
+    files: list[Path] = field(default_factory=list)
+
+
+def environment(project: Project) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(project.root / "layouts"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def compose(project: Project, job: Job, env: Environment | None = None) -> Composed:
+    env = env or environment(project)
+    layout = project.layouts[job.variant]
+    layout_dir = project.layout_dir(job.variant)
+    context = context_for(project, job)
+    html = env.get_template(f"{job.variant}/{layout.template}").render(
+        **context, stylesheets=layout.stylesheets)
+    return Composed(html=html, base_url=layout_dir.resolve().as_uri() + "/",
+                    title=context["plain_title"])
+
+
+def context_for(project: Project, job: Job) -> dict[str, Any]:
+    statement, language = job.statement, project.languages[job.language]
+    text = statement.texts[job.language]
+    local = Localiser(language)
+    brand = project.brands[statement.meta.brand]
+    if problems := glyph_problems(project, statement, job.language):
+        raise InputError(problems)
+    return {
+        "language": language,
+        "variant": job.variant,
+        "draft": text.status == "draft",
+        "labels": {name: local.text(value) for name, value in language.labels},
+        "plain_title": " ".join(text.title.split()),
+        "title": local.markup(text.title),
+        "lead": local.markup(text.lead),
+        "body": [local.markup(paragraph) for paragraph in text.body],
+        "call_to_action": local.markup(text.call_to_action),
+        "date": local.text(local.date(statement.meta.date)),
+        "iso_date": statement.meta.date.isoformat(),
+        "signatories": [_organisation(project, local, org_id)
+                        for org_id in statement.meta.signatories],
+        "contacts": [
+            {"name": local.text(contact.name), "email": contact.email,
+             "phone": local.text(contact.phone) if contact.phone else None}
+            for contact in statement.meta.media_contacts
+        ],
+        "brand": {"name": local.text(brand.name), "footer": local.text(brand.footer),
+                  "logo": _data_url(project, brand.logo)},
+        "generated_css": Markup(_generated_css(project, job, local)),
+    }
+
+
+def _organisation(project: Project, local: Localiser, org_id: str) -> dict[str, Any]:
+    organisation = project.organisations[org_id]
+    name = organisation.names.get(local.language.code, organisation.name)
+    if organisation.acronym and organisation.acronym not in name:
+        name = f"{name} ({organisation.acronym})"
+    return {
+        "id": org_id,
+        "name": local.text(name),
+        "logo": _data_url(project, organisation.logo),
+        "logo_alt": local.label("logo_alt", name=name),
+        "website": organisation.website,
+    }
+
+
+def _data_url(project: Project, relative: str) -> str:
+    return (project.data_dir / relative).resolve().as_uri()
+
+
+def _generated_css(project: Project, job: Job, local: Localiser) -> str:
+    language, brand = local.language, project.brands[job.statement.meta.brand]
+    families = [*language.fonts.text, *language.fonts.heading]
+    colours = "; ".join(f"--{name}: {value}" for name, value in brand.colours)
+    return "\n".join([
+        face_css(project.fonts, families),
+        f":root {{ {colours}; --line-height: {language.line_height}; "
+        f"--text-font: {_font_stack(language.fonts.text)}; "
+        f"--heading-font: {_font_stack(language.fonts.heading)}; }}",
+        _page_css(job.paper, local, css_string(brand.footer)),
+    ])
+
+
+def _page_css(paper: str, local: Localiser, footer: str) -> str:
+    """Page margin boxes are the one place CSS has no logical sides: the page number goes at
+    the end side of the reading direction, the brand's footer at the start side."""
+    start, end = ("right", "left") if local.rtl else ("left", "right")
+    direction = local.language.direction
+    return (f"@page {{ size: {PAPER_SIZES[paper]}; "
+            f"@bottom-{start} {{ content: {footer}; direction: {direction}; width: 70%; "
+            f"text-align: {start}; }} "
+            f"@bottom-{end} {{ content: {page_label_css(local)}; direction: {direction}; "
+            f"text-align: {end}; }} }}")
+
+
+def _font_stack(families: list[str]) -> str:
+    return ", ".join(css_string(family) for family in families)
+
+
+def page_label_css(local: Localiser) -> str:
+    """The registry's page label ("Page {page} of {pages}", "{page} از {pages}") as CSS content
+    with counters in the language's counter style."""
+    style = local.language.page_counter
+    parts = re.split(r"(\{page\}|\{pages\})", local.language.labels.page)
+    return " ".join(
+        f"counter({part[1:-1]}, {style})" if part in ("{page}", "{pages}") else css_string(part)
+        for part in parts if part
+    )
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal that cannot end the string or the <style> element it stands in."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return '"' + escaped.replace("\n", "\\a ") + '"'

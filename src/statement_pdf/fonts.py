@@ -1,0 +1,100 @@
+"""The bundled fonts: @font-face rules for WeasyPrint and glyph coverage before rendering.
+
+A character that no font of its language has would come out as a tofu box, or silently in a
+system font. Both are unacceptable in a statement, so every character is checked against the
+cmaps of the bundled files first, and a gap is an error that names the character and the field.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+
+from .errors import Problem
+from .load import FontRegistry, Project, Statement
+
+
+def face_css(registry: FontRegistry, families: list[str]) -> str:
+    """@font-face rules for `families`, as file URLs (the fetcher allows assets/ only)."""
+    rules = []
+    for name in dict.fromkeys(families):
+        for face in registry.families[name].faces:
+            url = (registry.folder / face.file).resolve().as_uri()
+            rules.append(f'@font-face {{ font-family: "{name}"; src: url("{url}"); '
+                         f"font-weight: {face.weight}; font-style: {face.style}; }}")
+    return "\n".join(rules)
+
+
+def font_files(registry: FontRegistry, families: list[str]) -> list[Path]:
+    return [registry.folder / face.file for name in dict.fromkeys(families)
+            for face in registry.families[name].faces]
+
+
+def missing_glyphs(registry: FontRegistry, text: str, families: list[str]) -> list[str]:
+    """Characters of `text` that none of `families` can draw (format characters such as ZWNJ
+    and the bidi controls are shaping instructions, not glyphs)."""
+    covered = frozenset().union(*(_cmap(path) for path in font_files(registry, families)))
+    return sorted({char for char in text if ord(char) not in covered
+                   and unicodedata.category(char) not in ("Cf", "Cc")})
+
+
+def describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+
+
+@cache
+def _cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def glyph_problems(project: Project, statement: Statement, code: str) -> list[Problem]:
+    """Every character a document in language `code` prints — the statement's text, the
+    registry's labels, the organisations' names — must have a glyph in the language's fonts."""
+    language = project.languages[code]
+    families = [*language.fonts.text, *language.fonts.heading]
+    sources = [
+        (statement.documents[code], ()),
+        (statement.documents["statement"], ("media_contacts",)),
+        (project.documents[f"languages/{code}"], ("labels",)),
+        (project.documents[f"brands/{statement.meta.brand}"], ()),
+    ]
+    problems = []
+    for document, root in sources:
+        for path, value in _strings(_at(document.data, root), root):
+            problems.extend(
+                document.problem(path, f"{describe(char)} has no glyph in the {language.name} "
+                                 f"fonts ({', '.join(families)})")
+                for char in missing_glyphs(project.fonts, value, families))
+    organisations = project.documents["organisations"]
+    for index, entry in enumerate(organisations.data):
+        if entry.get("id") in statement.meta.signatories:
+            names = entry.get("names") or {}
+            path = (index, "names", code) if code in names else (index, "name")
+            problems.extend(
+                organisations.problem(path, f"{describe(char)} has no glyph in the "
+                                      f"{language.name} fonts ({', '.join(families)})")
+                for char in missing_glyphs(project.fonts, _at(organisations.data, path),
+                                           families))
+    return problems
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for key in path:
+        data = data.get(key, {}) if isinstance(data, dict) else data[key]
+    return data
+
+
+def _strings(value: Any, path: tuple) -> list[tuple[tuple, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [item for key, inner in value.items() for item in _strings(inner, (*path, key))]
+    if isinstance(value, list):
+        return [item for index, inner in enumerate(value)
+                for item in _strings(inner, (*path, index))]
+    return []

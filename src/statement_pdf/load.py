@@ -1,0 +1,417 @@
+"""Stage 1: read the project's data and a statement, validate everything, report all problems.
+
+The data model is declared with pydantic (like MkDocs' declarative config): the models below are
+the schema, and this module only adds what a schema cannot say — where each value came from, and
+whether the ids that files use to refer to each other exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .errors import InputError, Problem
+from .yamlsource import YamlDocument, read_yaml
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
+EmailAddress = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$")]
+
+
+class Schema(BaseModel):
+    """Unknown keys are errors: a misspelt optional field must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=Schema)
+
+
+# --- the language registry (data/languages/<code>.yaml) ------------------------------------
+
+
+class Fonts(Schema):
+    text: list[Text] = Field(min_length=1)
+    heading: list[Text] = Field(min_length=1)
+
+
+class DateForms(Schema):
+    forms: list[Literal["gregorian", "solar_hijri"]] = Field(min_length=1)
+    gregorian: Text
+    solar_hijri: Text | None = None
+    solar_hijri_months: list[Text] | None = Field(default=None, min_length=12, max_length=12)
+
+
+class Quotes(Schema):
+    open: Text
+    close: Text
+    inner_open: Text
+    inner_close: Text
+
+
+class Labels(Schema):
+    for_immediate_release: Text
+    signed: Text
+    media_contacts: Text
+    page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
+    end: Text
+    draft_notice: Text
+    logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
+
+
+class Language(Schema):
+    code: LanguageCode
+    name: Text
+    native_name: Text
+    direction: Literal["ltr", "rtl"]
+    script: Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]
+    babel_locale: Text
+    fonts: Fonts
+    line_height: float = Field(gt=0.8, lt=4)
+    digits: Literal["latn", "arab", "arabext"]
+    page_counter: Text
+    dates: DateForms
+    quotes: Quotes
+    labels: Labels
+
+
+# --- the bundled fonts (assets/fonts/fonts.yaml) ---------------------------------------------
+
+
+class FontFace(Schema):
+    file: Text
+    weight: int = Field(ge=100, le=900)
+    style: Literal["normal", "italic"]
+
+
+class FontFamily(Schema):
+    licence: Text
+    faces: list[FontFace] = Field(min_length=1)
+
+
+class FontRegistry(Schema):
+    families: dict[str, FontFamily]
+    folder: Path = Path()
+
+
+# --- organisations, brands, layouts ----------------------------------------------------------
+
+
+class Organisation(Schema):
+    id: Id
+    name: Text
+    acronym: Text | None = None
+    website: WebAddress | None = None
+    logo: Text
+    names: dict[LanguageCode, Text] = {}
+
+
+class Colours(Schema):
+    primary: Colour
+    accent: Colour
+    text: Colour
+    muted: Colour
+
+
+class Brand(Schema):
+    id: Id
+    name: Text
+    colours: Colours
+    logo: Text
+    footer: Text
+
+
+class Layout(Schema):
+    variant: Id
+    template: Text
+    stylesheets: list[Text] = []
+    output: Text
+    page_limit: int = Field(default=2, ge=1)
+
+
+# --- a statement (data/statements/<id>/) -----------------------------------------------------
+
+
+class Contact(Schema):
+    name: Text
+    email: EmailAddress
+    phone: Text | None = None
+
+
+class StatementMeta(Schema):
+    id: Id
+    date: dt.date
+    source_language: LanguageCode
+    brand: Id
+    signatories: list[Id] = Field(min_length=1)
+    media_contacts: list[Contact] = []
+
+
+class StatementText(Schema):
+    language: LanguageCode
+    status: Literal["source", "draft", "approved"]
+    translator_note: Text | None = None
+    title: Text
+    lead: Text
+    body: list[Text] = Field(min_length=1)
+    call_to_action: Text
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything shared by all statements: found by walking up to the folder with layouts/."""
+
+    root: Path
+    languages: dict[str, Language]
+    organisations: dict[str, Organisation]
+    brands: dict[str, Brand]
+    layouts: dict[str, Layout]
+    fonts: FontRegistry
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    """The parsed files, by name relative to data/ without .yaml ("languages/ur"), so that
+    later checks can point at the line of a value."""
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def layout_dir(self, variant: str) -> Path:
+        return self.root / "layouts" / variant
+
+
+@dataclass(frozen=True)
+class Statement:
+    folder: Path
+    meta: StatementMeta
+    texts: dict[str, StatementText]
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    """statement.yaml as "statement", and each language's file by its code."""
+
+    @property
+    def languages(self) -> list[str]:
+        """The source language first, then the translations in alphabetical order."""
+        source = self.meta.source_language
+        return [source, *sorted(code for code in self.texts if code != source)]
+
+
+def find_project_root(start: Path) -> Path:
+    for folder in [start.resolve(), *start.resolve().parents]:
+        if (folder / "layouts").is_dir() and (folder / "data" / "languages").is_dir():
+            return folder
+    raise InputError([Problem(start, 1, 1, "not inside a statement-pdf project "
+                              "(no parent folder has layouts/ and data/languages/)")])
+
+
+def load_project(root: Path) -> Project:
+    problems: list[Problem] = []
+    data = root / "data"
+    languages = _load_each(sorted((data / "languages").glob("*.yaml")), Language, problems)
+    brands = _load_each(sorted((data / "brands").glob("*.yaml")), Brand, problems)
+    layouts = _load_each(sorted((root / "layouts").glob("*/layout.yaml")), Layout, problems)
+    organisations = _load_list(data / "organisations.yaml", Organisation, problems)
+    fonts = _load_fonts(root / "assets" / "fonts", problems)
+    for document, language in languages:
+        if document.file.stem != language.code:
+            problems.append(document.problem(("code",), f"code '{language.code}' must match "
+                                             f"the file name '{document.file.stem}.yaml'"))
+    for document, language in languages:
+        for role, families in language.fonts:
+            problems.extend(
+                document.problem(("fonts", role, index), _unknown("font family", family,
+                                                                  fonts.families))
+                for index, family in enumerate(families) if family not in fonts.families)
+    for document, organisation in organisations:
+        _check_file(document, ("logo",), data, organisation.logo, problems)
+    for document, brand in brands:
+        _check_file(document, ("logo",), data, brand.logo, problems)
+    for document, layout in layouts:
+        for key, name in [("template", layout.template),
+                          *(("stylesheets", css) for css in layout.stylesheets)]:
+            _check_file(document, (key,), document.file.parent, name, problems)
+    if problems:
+        raise InputError(problems)
+    return Project(
+        root=root,
+        languages={language.code: language for _, language in languages},
+        organisations={organisation.id: organisation for _, organisation in organisations},
+        brands={brand.id: brand for _, brand in brands},
+        layouts={layout.variant: layout for _, layout in layouts},
+        fonts=fonts,
+        documents={_data_name(data, document.file): document
+                   for document, _ in [*languages, *brands, *organisations[:1]]},
+    )
+
+
+def _data_name(data: Path, file: Path) -> str:
+    return file.relative_to(data).with_suffix("").as_posix()
+
+
+def _load_fonts(folder: Path, problems: list[Problem]) -> FontRegistry:
+    """The registry, with every file it names present: a missing bundled font is an error here,
+    never a silent fallback to whatever the machine has."""
+    loaded = _load_each([folder / "fonts.yaml"], FontRegistry, problems)
+    if not loaded:
+        return FontRegistry(families={})
+    document, registry = loaded[0]
+    for name, family in registry.families.items():
+        for index, face in enumerate(family.faces):
+            _check_file(document, ("families", name, "faces", index, "file"), folder, face.file,
+                        problems)
+        _check_file(document, ("families", name, "licence"), folder, family.licence, problems)
+    return registry.model_copy(update={"folder": folder})
+
+
+def load_statement(folder: Path, project: Project) -> Statement:
+    """The statement in `folder`: statement.yaml plus one <language>.yaml per language."""
+    problems: list[Problem] = []
+    meta_documents = _load_each([folder / "statement.yaml"], StatementMeta, problems)
+    text_files = sorted(f for f in folder.glob("*.yaml") if f.name != "statement.yaml")
+    texts = _load_each(text_files, StatementText, problems)
+    if not meta_documents:
+        raise InputError(problems)
+    meta_document, meta = meta_documents[0]
+    _check_statement_references(meta_document, meta, project, problems)
+    for document, text in texts:
+        _check_text(document, text, meta, project, problems)
+    if meta.source_language not in {text.language for _, text in texts} and not problems:
+        problems.append(meta_document.problem(
+            ("source_language",), f"no {meta.source_language}.yaml with the source text"))
+    if problems:
+        raise InputError(problems)
+    return Statement(
+        folder=folder,
+        meta=meta,
+        texts={text.language: text for _, text in texts},
+        documents={text.language: document for document, text in texts}
+        | {"statement": meta_document},
+    )
+
+
+def _check_statement_references(
+    document: YamlDocument, meta: StatementMeta, project: Project, problems: list[Problem]
+) -> None:
+    if document.file.parent.name != meta.id:
+        problems.append(document.problem(("id",), f"id '{meta.id}' must match the folder name "
+                                         f"'{document.file.parent.name}'"))
+    if meta.brand not in project.brands:
+        problems.append(document.problem(("brand",), _unknown("brand", meta.brand, project.brands)))
+    if meta.source_language not in project.languages:
+        problems.append(document.problem(
+            ("source_language",), _unknown("language", meta.source_language, project.languages)))
+    for index, organisation in enumerate(meta.signatories):
+        if organisation not in project.organisations:
+            problems.append(document.problem(
+                ("signatories", index),
+                _unknown("organisation", organisation, project.organisations)))
+
+
+def _check_text(
+    document: YamlDocument,
+    text: StatementText,
+    meta: StatementMeta,
+    project: Project,
+    problems: list[Problem],
+) -> None:
+    if document.file.stem != text.language:
+        problems.append(document.problem(("language",), f"language '{text.language}' must match "
+                                         f"the file name '{document.file.stem}.yaml'"))
+    if text.language not in project.languages:
+        problems.append(document.problem(
+            ("language",), _unknown("language", text.language, project.languages)))
+    is_source = text.language == meta.source_language
+    if is_source != (text.status == "source"):
+        expected = "'source'" if is_source else "'draft' or 'approved'"
+        problems.append(document.problem(("status",), f"status must be {expected} in "
+                                         f"{'the source' if is_source else 'a translation'}"))
+
+
+def _unknown(kind: str, value: str, known: dict[str, object]) -> str:
+    return f"unknown {kind} '{value}' (expected one of: {', '.join(sorted(known))})"
+
+
+def _check_file(
+    document: YamlDocument, path: tuple, base: Path, name: str, problems: list[Problem]
+) -> None:
+    """A file that a data file names must exist and must stay inside `base`."""
+    target = (base / name).resolve()
+    if not target.is_relative_to(base.resolve()):
+        problems.append(document.problem(path, f"'{name}' is outside {base}"))
+    elif not target.is_file():
+        problems.append(document.problem(path, f"file not found: {base / name}"))
+
+
+def _load_each(
+    files: list[Path], model: type[M], problems: list[Problem]
+) -> list[tuple[YamlDocument, M]]:
+    loaded = []
+    for file in files:
+        document = _read(file, problems)
+        if document is not None and (item := _validate(document, document.data, (), model,
+                                                       problems)):
+            loaded.append((document, item))
+    return loaded
+
+
+def _load_list(
+    file: Path, model: type[M], problems: list[Problem]
+) -> list[tuple[YamlDocument, M]]:
+    document = _read(file, problems)
+    if document is None:
+        return []
+    if not isinstance(document.data, list):
+        problems.append(document.problem((), "expected a list of entries"))
+        return []
+    items = [_validate(document, entry, (index,), model, problems)
+             for index, entry in enumerate(document.data)]
+    ids: set[str] = set()
+    for index, item in enumerate(items):
+        if item is not None and getattr(item, "id", None) in ids:
+            problems.append(document.problem((index, "id"), f"duplicate id '{item.id}'"))
+        ids.add(getattr(item, "id", None))
+    return [(document, item) for item in items if item is not None]
+
+
+def _read(file: Path, problems: list[Problem]) -> YamlDocument | None:
+    try:
+        return read_yaml(file)
+    except InputError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _validate(
+    document: YamlDocument, data: object, at: tuple, model: type[M], problems: list[Problem]
+) -> M | None:
+    if not isinstance(data, dict):
+        problems.append(document.problem(at, f"expected a mapping of {model.__name__} fields"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            location = (*at, *detail["loc"])
+            problems.append(document.problem(location, _describe(detail)))
+        return None
+
+
+def _describe(detail: dict) -> str:
+    """pydantic's message, prefixed with the dotted field name the user sees in the file."""
+    field_name = ".".join(str(part) for part in detail["loc"]) or "document"
+    message = detail["msg"]
+    if detail["type"] == "missing":
+        message = "required field is missing"
+    elif detail["type"] == "extra_forbidden":
+        message = "unknown field (check the spelling; see the template from `statement-pdf new`)"
+    elif detail["type"] == "string_pattern_mismatch":
+        message = f"{detail['input']!r} does not have the expected form"
+    return f"{field_name}: {message}"

@@ -1,0 +1,143 @@
+"""Stage 2: turn language-neutral data into text a reader of the language expects.
+
+Everything language-specific comes from the registry (data/languages/*.yaml); this module holds
+the mechanisms only:
+
+- digits: ASCII digits typed by authors become the language's digits; a number written with
+  thousands separators is regrouped with the locale's separator (Babel/CLDR);
+- dates: Gregorian through Babel/CLDR patterns; Solar Hijri converted by jdatetime, whose
+  jalali_core implements FarsiWeb's jalali.c (Roozbeh Pournader and Mohammad Toossi: the
+  arithmetic 33-year-cycle leap rule), printed with the registry's month names (the Afghan
+  names, حمل، ثور، جوزا …, for Dari);
+- bidi isolation: in right-to-left text every Latin-script run (acronyms, names, URLs, e-mail
+  addresses, Latin dates) is wrapped in <bdi dir="ltr">, so that it cannot reorder with its
+  neighbours ("تاریخ: 28 May 2025" would otherwise show as "May 2025 28");
+- inline markup: *emphasis*, **strong** and [text](https://link) — the only markup authors may
+  use; everything else is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import jdatetime
+from babel import Locale
+from babel.dates import format_date, parse_pattern
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from .load import Language
+
+DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+_LATIN_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+# A Latin run starts and ends with a Latin letter or digit, holds at least one Latin letter, and
+# may contain the punctuation of names, acronyms, dates, URLs and addresses in between.
+_LATIN_RUN = re.compile(
+    rf"[{_LATIN_LETTER}0-9](?:[{_LATIN_LETTER}0-9 .,:/@&'’\-_+#%?=~]*[{_LATIN_LETTER}0-9/])?"
+)
+_HAS_LATIN_LETTER = re.compile(rf"[{_LATIN_LETTER}]")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+")
+_INLINE = re.compile(
+    r"\*\*(?P<strong>[^*]+)\*\*"
+    r"|\*(?P<em>[^*]+)\*"
+    r"|\[(?P<label>[^\]]+)\]\((?P<href>(?:https?://|mailto:)[^\s)<>\"']+)\)"
+)
+
+
+@dataclass(frozen=True)
+class Localiser:
+    language: Language
+
+    @property
+    def rtl(self) -> bool:
+        return self.language.direction == "rtl"
+
+    @cached_property
+    def locale(self) -> Locale:
+        return Locale.parse(self.language.babel_locale)
+
+    # --- numbers and dates -----------------------------------------------------------------
+
+    def digits(self, text: str) -> str:
+        return text.translate(str.maketrans(DIGITS["latn"], DIGITS[self.language.digits]))
+
+    def number(self, value: int | float) -> str:
+        """A number with the locale's grouping and decimal signs in the language's digits."""
+        system = self.language.digits
+        if system in self.locale.number_symbols:
+            return format_decimal(value, locale=self.locale, numbering_system=system)
+        return self.digits(format_decimal(value, locale=self.locale, numbering_system="latn"))
+
+    def _numbers(self, text: str) -> str:
+        """Digits typed by the author: regrouped when written with separators, else only
+        transliterated (a year such as 2021 must not become 2,021)."""
+        def convert(match: re.Match[str]) -> str:
+            written = match.group()
+            if "," not in written:
+                return self.digits(written)
+            value = float(written.replace(",", "")) if "." in written else int(
+                written.replace(",", ""))
+            return self.number(value)
+
+        return _NUMBER.sub(convert, text)
+
+    def date(self, day: dt.date) -> str:
+        """The date in every form the language shows: the first, then the others in brackets."""
+        forms = [self._date_form(form, day) for form in self.language.dates.forms]
+        main, *others = forms
+        return main + "".join(f" ({other})" for other in others)
+
+    def _date_form(self, form: str, day: dt.date) -> str:
+        dates = self.language.dates
+        if form == "gregorian":
+            return self.digits(format_date(day, dates.gregorian, locale=self.locale))
+        solar = jdatetime.date.fromgregorian(date=day)
+        fields = {"d": str(solar.day), "dd": f"{solar.day:02}", "M": str(solar.month),
+                  "MM": f"{solar.month:02}", "MMMM": dates.solar_hijri_months[solar.month - 1],
+                  "y": str(solar.year), "yyyy": str(solar.year)}
+        return self.digits(parse_pattern(dates.solar_hijri).format % fields)
+
+    # --- text --------------------------------------------------------------------------------
+
+    def text(self, text: str) -> Markup:
+        """Plain text from data (a name, a label): escaped, digits localised, Latin isolated."""
+        return Markup("").join(self._runs(text))
+
+    def markup(self, text: str) -> Markup:
+        """Author text with the small inline markup; anything else is shown as typed."""
+        parts: list[Markup] = []
+        position = 0
+        for match in _INLINE.finditer(text):
+            parts.append(self.text(text[position:match.start()]))
+            if match["strong"]:
+                parts.append(Markup("<strong>%s</strong>") % self.text(match["strong"]))
+            elif match["em"]:
+                parts.append(Markup("<em>%s</em>") % self.text(match["em"]))
+            else:
+                parts.append(Markup('<a href="%s">%s</a>') % (match["href"],
+                                                              self.text(match["label"])))
+            position = match.end()
+        parts.append(self.text(text[position:]))
+        return Markup("").join(parts)
+
+    def _runs(self, text: str) -> Iterator[Markup]:
+        if not self.rtl:
+            yield escape(self._numbers(text))
+            return
+        position = 0
+        for match in _LATIN_RUN.finditer(text):
+            if not _HAS_LATIN_LETTER.search(match.group()):
+                continue
+            yield escape(self._numbers(text[position:match.start()]))
+            yield Markup('<bdi dir="ltr">%s</bdi>') % match.group()
+            position = match.end()
+        yield escape(self._numbers(text[position:]))
+
+    def label(self, key: str, **values: object) -> str:
+        """A label of the registry with its {placeholders} filled in, as plain text."""
+        return getattr(self.language.labels, key).format(**values)

@@ -1,0 +1,104 @@
+"""YAML files that remember where each value came from.
+
+PyYAML's safe loader forgets positions once it builds Python objects; we keep the node tree's
+marks in a map from the value's path (keys and list indices) to its line and column, so that a
+validation error deep inside a document can be reported at the exact place the user must edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader without implicit timestamps: an impossible date such as 2025-02-30 must reach
+    validation as text (and be reported at its line) instead of crashing the YAML constructor."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDocument:
+    file: Path
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the value at `path`, or of its nearest ancestor that exists
+        (a missing key is reported where its parent mapping starts)."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.marks:
+                return self.marks[path[:end]]
+        return (1, 1)
+
+    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
+        line, column = self.where(path)
+        return Problem(self.file, line, column, message, severity)
+
+
+def read_yaml(file: Path) -> YamlDocument:
+    """Parse `file`; raise a list of located problems instead of a traceback."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(file, 1, 1, "file not found") from None
+    except UnicodeDecodeError as error:
+        raise _fail(file, 1, error.start + 1, "not UTF-8 text (save the file as UTF-8)") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(file, None, {(): (1, 1)})
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _fail(file, line, column, f"invalid YAML: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise _fail(file, 1, 1, f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    document = YamlDocument(file, data)
+    duplicates: list[Problem] = []
+    _collect_marks(node, (), document.marks, file, duplicates)
+    if duplicates:
+        raise InputError(duplicates)
+    return document
+
+
+def _fail(file: Path, line: int, column: int, message: str) -> InputError:
+    return InputError([Problem(file, line, column, message)])
+
+
+def _collect_marks(
+    node: yaml.Node,
+    path: Path_,
+    marks: dict[Path_, tuple[int, int]],
+    file: Path,
+    duplicates: list[Problem],
+) -> None:
+    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if key in seen:
+                line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                duplicates.append(Problem(file, line, column, f"duplicate key '{key}'"))
+            seen.add(key)
+            _collect_marks(value_node, (*path, key), marks, file, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_marks(item, (*path, index), marks, file, duplicates)
