@@ -91,7 +91,8 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
              "phone": local.text(contact.phone) if contact.phone else None}
             for contact in statement.meta.media_contacts
         ],
-        "brand": {"name": local.text(brand.name), "footer": local.text(brand.footer),
+        "brand": {"name": local.text(brand.name), "alt": brand.name,
+                  "footer": local.text(brand.footer),
                   "logo": _data_url(project, brand.logo)},
         "generated_css": Markup(_generated_css(project, job, local)),
     }
@@ -124,7 +125,7 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f":root {{ {colours}; --line-height: {language.line_height}; "
         f"--text-font: {_font_stack(language.fonts.text)}; "
         f"--heading-font: {_font_stack(language.fonts.heading)}; }}",
-        _page_css(job.paper, local, css_string(brand.footer)),
+        _page_css(job.paper, local, css_string(local.plain(brand.footer))),
     ])
 
 

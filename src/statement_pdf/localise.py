@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,11 +36,17 @@ from .load import Language
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 _LATIN_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
-# A Latin run starts and ends with a Latin letter or digit, holds at least one Latin letter, and
-# may contain the punctuation of names, acronyms, dates, URLs and addresses in between.
-_LATIN_RUN = re.compile(
-    rf"[{_LATIN_LETTER}0-9](?:[{_LATIN_LETTER}0-9 .,:/@&'’\-_+#%?=~]*[{_LATIN_LETTER}0-9/])?"
-)
+# A Latin chunk starts and ends with a Latin letter or digit and may contain the punctuation of
+# names, acronyms, dates, URLs and addresses in between. A run is a sequence of chunks, each
+# possibly in brackets: "Artists at Risk Connection (ARC)" is one run, so that its brackets stay
+# with the Latin words they belong to instead of following the right-to-left paragraph.
+_LATIN_EDGE = rf"[{_LATIN_LETTER}0-9]"
+_LATIN_CHUNK = rf"{_LATIN_EDGE}(?:[{_LATIN_LETTER}0-9 .,:/@&'’\-_+#%?=~]*[{_LATIN_LETTER}0-9/])?"
+_LATIN_ITEM = rf"(?:{_LATIN_CHUNK}|\({_LATIN_CHUNK}\))"
+_LATIN_RUN = re.compile(rf"{_LATIN_ITEM}(?: *{_LATIN_ITEM})*")
+# Left-to-right isolate and pop directional isolate: the plain-text twin of <bdi dir="ltr">, for
+# text that is not HTML (CSS content strings of page margin boxes).
+_LRI, _PDI = "\u2066", "\u2069"
 _HAS_LATIN_LETTER = re.compile(rf"[{_LATIN_LETTER}]")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+")
 _INLINE = re.compile(
@@ -67,11 +74,13 @@ class Localiser:
         return text.translate(str.maketrans(DIGITS["latn"], DIGITS[self.language.digits]))
 
     def number(self, value: int | float) -> str:
-        """A number with the locale's grouping and decimal signs in the language's digits."""
+        """A number with the locale's grouping and decimal signs in the language's digits.
+        Babel picks the signs of the numbering system (٬ and ٫ for arabext) but always writes
+        ASCII digits, which `digits` then replaces."""
         system = self.language.digits
-        if system in self.locale.number_symbols:
-            return format_decimal(value, locale=self.locale, numbering_system=system)
-        return self.digits(format_decimal(value, locale=self.locale, numbering_system="latn"))
+        if system not in self.locale.number_symbols:
+            system = "latn"
+        return self.digits(format_decimal(value, locale=self.locale, numbering_system=system))
 
     def _numbers(self, text: str) -> str:
         """Digits typed by the author: regrouped when written with separators, else only
@@ -105,38 +114,62 @@ class Localiser:
     # --- text --------------------------------------------------------------------------------
 
     def text(self, text: str) -> Markup:
-        """Plain text from data (a name, a label): escaped, digits localised, Latin isolated."""
-        return Markup("").join(self._runs(text))
+        """Plain text from data (a name, a label): escaped, digits localised, Latin isolated.
+        A text with no right-to-left letter at all (an organisation's English name, a
+        placeholder) is one isolated run, its final full stop or bracket included."""
+        if self._wholly_latin(text):
+            return Markup('<bdi dir="ltr">%s</bdi>') % text
+        return self._isolated(text)
 
     def markup(self, text: str) -> Markup:
         """Author text with the small inline markup; anything else is shown as typed."""
         parts: list[Markup] = []
         position = 0
         for match in _INLINE.finditer(text):
-            parts.append(self.text(text[position:match.start()]))
+            parts.append(self._isolated(text[position:match.start()]))
             if match["strong"]:
-                parts.append(Markup("<strong>%s</strong>") % self.text(match["strong"]))
+                parts.append(Markup("<strong>%s</strong>") % self._isolated(match["strong"]))
             elif match["em"]:
-                parts.append(Markup("<em>%s</em>") % self.text(match["em"]))
+                parts.append(Markup("<em>%s</em>") % self._isolated(match["em"]))
             else:
                 parts.append(Markup('<a href="%s">%s</a>') % (match["href"],
-                                                              self.text(match["label"])))
+                                                              self._isolated(match["label"])))
             position = match.end()
-        parts.append(self.text(text[position:]))
+        parts.append(self._isolated(text[position:]))
         return Markup("").join(parts)
 
-    def _runs(self, text: str) -> Iterator[Markup]:
+    def plain(self, text: str) -> str:
+        """Like `text`, for places that take plain text rather than HTML (CSS `content`): Latin
+        runs are isolated with the Unicode isolate controls instead of <bdi>."""
+        if self._wholly_latin(text):
+            return f"{_LRI}{text}{_PDI}"
+        return "".join(f"{_LRI}{part}{_PDI}" if latin else part
+                       for part, latin in self._split(text))
+
+    def _wholly_latin(self, text: str) -> bool:
+        return self.rtl and bool(_HAS_LATIN_LETTER.search(text)) and not any(
+            unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+    def _isolated(self, text: str) -> Markup:
+        """Part of a right-to-left paragraph: each Latin run isolated where it stands."""
+        return Markup("").join(
+            Markup('<bdi dir="ltr">%s</bdi>') % part if latin else escape(part)
+            for part, latin in self._split(text))
+
+    def _split(self, text: str) -> Iterator[tuple[str, bool]]:
+        """The text as (part, is an isolated Latin run) pairs, digits localised outside the
+        runs. Left-to-right languages need no isolation: one part."""
         if not self.rtl:
-            yield escape(self._numbers(text))
+            yield self._numbers(text), False
             return
         position = 0
         for match in _LATIN_RUN.finditer(text):
             if not _HAS_LATIN_LETTER.search(match.group()):
                 continue
-            yield escape(self._numbers(text[position:match.start()]))
-            yield Markup('<bdi dir="ltr">%s</bdi>') % match.group()
+            yield self._numbers(text[position:match.start()]), False
+            yield match.group(), True
             position = match.end()
-        yield escape(self._numbers(text[position:]))
+        yield self._numbers(text[position:]), False
 
     def label(self, key: str, **values: object) -> str:
         """A label of the registry with its {placeholders} filled in, as plain text."""
