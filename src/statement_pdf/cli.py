@@ -5,7 +5,7 @@ Exit codes: 0 success, 1 a document failed, 2 bad input or usage.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     a4 = "a4"
     letter = "letter"
 
