@@ -400,7 +400,8 @@ def _validate(
     except ValidationError as error:
         for detail in error.errors():
             location = (*at, *detail["loc"])
-            problems.append(document.problem(location, _describe(detail)))
+            problems.append(document.problem(location, _describe(detail),
+                                             at_key=detail["type"] == "extra_forbidden"))
         return None
 
 
