@@ -39,7 +39,7 @@ def test_markup_in_statement_text_is_printed_as_text(project_copy: Path) -> None
 ])
 def test_the_fetcher_refuses_anything_outside_the_project(url: str) -> None:
     fetcher = ProjectFetcher([ROOT / "layouts", ROOT / "assets", ROOT / "data"])
-    with pytest.raises(ValueError, match="refused|disallowed"):
+    with pytest.raises(ValueError, match="refused"):
         fetcher.fetch(url)
 
 
