@@ -5,7 +5,7 @@ Exit codes: 0 success, 1 a document failed, 2 bad input or usage.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     a4 = "a4"
     letter = "letter"
 
@@ -61,7 +61,7 @@ def build(
     failed = [outcome for outcome in outcomes if outcome.error]
     for outcome in outcomes:
         if outcome.error:
-            err.print(f"[red]failed[/red] {outcome.path}: {outcome.error}", markup=True)
+            err.print(f"[red]failed[/red] {outcome.path}: {outcome.error}", soft_wrap=True)
         else:
             out.print(f"wrote {outcome.path} ({outcome.pages} pages, {outcome.bytes:,} bytes)")
     raise typer.Exit(1 if failed else 0)
@@ -69,5 +69,5 @@ def build(
 
 def _report_problems(error: InputError) -> None:
     for problem in error.problems:
-        err.print(str(problem), markup=False)
+        err.print(str(problem), markup=False, soft_wrap=True)
     err.print(f"{len(error.problems)} problem(s); nothing was rendered.", markup=False)

@@ -230,8 +230,8 @@ def load_project(root: Path) -> Project:
                 document.problem(("fonts", role, index), _unknown("font family", family,
                                                                   fonts.families))
                 for index, family in enumerate(families) if family not in fonts.families)
-    for document, organisation in organisations:
-        _check_file(document, ("logo",), data, organisation.logo, problems)
+    for document, index, organisation in organisations:
+        _check_file(document, (index, "logo"), data, organisation.logo, problems)
     for document, brand in brands:
         _check_file(document, ("logo",), data, brand.logo, problems)
     for document, layout in layouts:
@@ -243,12 +243,12 @@ def load_project(root: Path) -> Project:
     return Project(
         root=root,
         languages={language.code: language for _, language in languages},
-        organisations={organisation.id: organisation for _, organisation in organisations},
+        organisations={organisation.id: organisation for _, _, organisation in organisations},
         brands={brand.id: brand for _, brand in brands},
         layouts={layout.variant: layout for _, layout in layouts},
         fonts=fonts,
         documents={_data_name(data, document.file): document
-                   for document, _ in [*languages, *brands, *organisations[:1]]},
+                   for document, *_ in [*languages, *brands, *organisations[:1]]},
     )
 
 
@@ -364,21 +364,24 @@ def _load_each(
 
 def _load_list(
     file: Path, model: type[M], problems: list[Problem]
-) -> list[tuple[YamlDocument, M]]:
+) -> list[tuple[YamlDocument, int, M]]:
+    """A file holding a list of entries with unique ids; each valid entry with its index."""
     document = _read(file, problems)
     if document is None:
         return []
     if not isinstance(document.data, list):
         problems.append(document.problem((), "expected a list of entries"))
         return []
-    items = [_validate(document, entry, (index,), model, problems)
-             for index, entry in enumerate(document.data)]
-    ids: set[str] = set()
-    for index, item in enumerate(items):
-        if item is not None and getattr(item, "id", None) in ids:
+    loaded, ids = [], set()
+    for index, entry in enumerate(document.data):
+        item = _validate(document, entry, (index,), model, problems)
+        if item is None:
+            continue
+        if item.id in ids:
             problems.append(document.problem((index, "id"), f"duplicate id '{item.id}'"))
-        ids.add(getattr(item, "id", None))
-    return [(document, item) for item in items if item is not None]
+        ids.add(item.id)
+        loaded.append((document, index, item))
+    return loaded
 
 
 def _read(file: Path, problems: list[Problem]) -> YamlDocument | None:
@@ -400,7 +403,8 @@ def _validate(
     except ValidationError as error:
         for detail in error.errors():
             location = (*at, *detail["loc"])
-            problems.append(document.problem(location, _describe(detail)))
+            problems.append(document.problem(location, _describe(detail),
+                                             at_key=detail["type"] == "extra_forbidden"))
         return None
 
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .compose import Composed
 from .errors import RenderError
@@ -33,7 +33,7 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
 
-    def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201 (WeasyPrint's type)
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve()
         if parts.scheme != "file" or parts.netloc not in ("", "localhost") or not any(

@@ -34,6 +34,8 @@ class YamlDocument:
     file: Path
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    """Where the key of a mapping entry stands: the place to point at for a misspelt key."""
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest ancestor that exists
@@ -43,8 +45,10 @@ class YamlDocument:
                 return self.marks[path[:end]]
         return (1, 1)
 
-    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
-        line, column = self.where(path)
+    def problem(self, path: Path_, message: str, severity: str = "error",
+                at_key: bool = False) -> Problem:
+        line, column = self.key_marks[path] if at_key and path in self.key_marks else self.where(
+            path)
         return Problem(self.file, line, column, message, severity)
 
 
@@ -72,7 +76,7 @@ def read_yaml(file: Path) -> YamlDocument:
         loader.dispose()
     document = YamlDocument(file, data)
     duplicates: list[Problem] = []
-    _collect_marks(node, (), document.marks, file, duplicates)
+    _collect_marks(node, (), document, duplicates)
     if duplicates:
         raise InputError(duplicates)
     return document
@@ -83,22 +87,23 @@ def _fail(file: Path, line: int, column: int, message: str) -> InputError:
 
 
 def _collect_marks(
-    node: yaml.Node,
-    path: Path_,
-    marks: dict[Path_, tuple[int, int]],
-    file: Path,
-    duplicates: list[Problem],
+    node: yaml.Node, path: Path_, document: YamlDocument, duplicates: list[Problem]
 ) -> None:
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    document.marks[path] = _position(node)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             if key in seen:
-                line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                duplicates.append(Problem(file, line, column, f"duplicate key '{key}'"))
+                duplicates.append(Problem(document.file, *_position(key_node),
+                                          f"duplicate key '{key}'"))
             seen.add(key)
-            _collect_marks(value_node, (*path, key), marks, file, duplicates)
+            document.key_marks[(*path, key)] = _position(key_node)
+            _collect_marks(value_node, (*path, key), document, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_marks(item, (*path, index), marks, file, duplicates)
+            _collect_marks(item, (*path, index), document, duplicates)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1

@@ -1,0 +1,54 @@
+"""Shared fixtures: the project as a user has it, copies of it to break, and PDF readers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from statement_pdf.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+STATEMENT_ID = "2025-05-28-pakistan-afghan-deportations"
+STATEMENT = ROOT / "data" / "statements" / STATEMENT_ID
+SHARED = ROOT.parent / "shared"
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def pdftotext(pdf: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def pdffonts(pdf: Path) -> list[dict[str, str]]:
+    """pdffonts' table as dicts: name, type, encoding, emb, sub, uni."""
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    fonts = []
+    for line in lines:
+        name, *rest = line.split()
+        emb, sub, uni = rest[-5:-2]
+        fonts.append({"name": name, "emb": emb, "sub": sub, "uni": uni})
+    return fonts
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the project's data, layouts and fonts, safe to break."""
+    for folder in ("layouts", "assets", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def english_press(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out / STATEMENT_ID / "en" / "press.pdf"

@@ -1,0 +1,90 @@
+"""Bad input: every problem reported as file:line:column with what was expected, all at once,
+exit 2, and no PDF written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import STATEMENT_ID, run_cli
+
+
+def _statement(project: Path) -> Path:
+    return project / "data" / "statements" / STATEMENT_ID
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build(project: Path) -> tuple[int, str]:
+    result = run_cli("build", _statement(project), "--lang", "en", "--out", project / "out")
+    assert not list((project / "out").rglob("*.pdf")), "a PDF was written despite bad input"
+    return result.exit_code, result.output
+
+
+def _line_of(file: Path, text: str) -> int:
+    return next(number for number, line in enumerate(file.read_text().splitlines(), start=1)
+                if text in line)
+
+
+CASES = {
+    "malformed YAML": ("statement.yaml", "brand: coalition", "brand: coalition: plain",
+                       "statement.yaml:{line}:17:", "invalid YAML: mapping values are not "
+                       "allowed here"),
+    "impossible date": ("statement.yaml", "date: 2025-05-28", "date: 2025-02-30",
+                        "statement.yaml:{line}:7:", "date: Input should be a valid date"),
+    "unknown organisation": ("statement.yaml", "  - pen-norway", "  - pen-narnia",
+                             "statement.yaml:{line}:5:", "unknown organisation 'pen-narnia'"),
+    "unknown brand": ("statement.yaml", "brand: coalition", "brand: acme",
+                      "statement.yaml:{line}:8:", "unknown brand 'acme' (expected one of: "
+                      "coalition)"),
+    "mistyped field": ("en.yaml", "call_to_action:", "call_to_acton:",
+                       "en.yaml:{line}:1:", "call_to_acton: unknown field"),
+    "wrong type": ("en.yaml", "status: source", "status: [source]",
+                   "en.yaml:{line}:9:", "status: Input should be 'source', 'draft' or 'approved'"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_located_error(project_copy: Path, case: str) -> None:
+    name, old, new, where, message = CASES[case]
+    file = _statement(project_copy) / name
+    _edit(file, old, new)
+    line = _line_of(file, new.strip())
+    code, output = _build(project_copy)
+    assert code == 2, output
+    assert where.format(line=line) in output, output
+    assert message in output, output
+    assert "Traceback" not in output
+
+
+def test_missing_field_is_reported_where_its_mapping_starts(project_copy: Path) -> None:
+    file = _statement(project_copy) / "statement.yaml"
+    _edit(file, "source_language: en\n", "")
+    code, output = _build(project_copy)
+    assert code == 2
+    assert f"{file}:3:1: error: source_language: required field is missing" in output, output
+
+
+def test_all_problems_are_reported_at_once(project_copy: Path) -> None:
+    statement = _statement(project_copy)
+    _edit(statement / "statement.yaml", "brand: coalition", "brand: acme")
+    _edit(statement / "statement.yaml", "  - rsf", "  - rfs")
+    _edit(statement / "en.yaml", "status: source", "status: final")
+    code, output = _build(project_copy)
+    assert code == 2
+    assert "unknown brand 'acme'" in output
+    assert "unknown organisation 'rfs'" in output
+    assert "status: Input should be" in output
+    assert "3 problem(s); nothing was rendered." in output
+
+
+def test_missing_bundled_font_is_an_error_not_a_fallback(project_copy: Path) -> None:
+    (project_copy / "assets" / "fonts" / "noto" / "NotoSerif-Bold.ttf").unlink()
+    code, output = _build(project_copy)
+    assert code == 2
+    assert "fonts.yaml" in output and "file not found" in output and "NotoSerif-Bold.ttf" in output

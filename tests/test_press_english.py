@@ -1,0 +1,113 @@
+"""The English press release, read back the way a reader (or poppler) sees it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+
+from conftest import ROOT, STATEMENT, STATEMENT_ID, pdffonts, pdftotext, run_cli
+
+MM = 72 / 25.4
+
+
+def _flat(text: str) -> str:
+    """One line of text without hyphens: pdftotext joins a word broken after its hyphen
+    ("non-" / "refoulement") without the hyphen, so hyphens are compared out on both sides."""
+    return " ".join(re.sub(r"-\s*\n\s*", "", text).replace("-", "").split())
+
+
+def _text_above_footer(pdf_path: Path) -> str:
+    """The text of every page without the page footer, so a sentence that runs on to the next
+    page reads as one."""
+    with pdfplumber.open(pdf_path) as pdf:
+        sizes = [(page.width, page.height) for page in pdf.pages]
+    return "\n".join(
+        pdftotext(pdf_path, "-f", str(number), "-l", str(number), "-x", "0", "-y", "0",
+                  "-W", str(int(width)), "-H", str(int(height - 20 * MM)))
+        for number, (width, height) in enumerate(sizes, start=1))
+
+
+def _source_sentences() -> list[str]:
+    source = yaml.safe_load((STATEMENT / "en.yaml").read_text(encoding="utf-8"))
+    paragraphs = [source["title"], source["lead"], *source["body"], source["call_to_action"]]
+    return [sentence for paragraph in paragraphs
+            for sentence in re.split(r"(?<=[.’])\s+(?=[A-Z‘])", " ".join(paragraph.split()))]
+
+
+def test_every_sentence_of_the_source_is_printed_in_order(english_press: Path) -> None:
+    printed = _flat(_text_above_footer(english_press))
+    position = 0
+    for sentence in map(_flat, _source_sentences()):
+        found = printed.find(sentence, position)
+        assert found >= 0, f"missing or out of order: {sentence!r}"
+        position = found + len(sentence)
+
+
+def test_the_dateline_opens_the_body(english_press: Path) -> None:
+    assert "28 May 2025: The government of Pakistan’s decision" in _flat(
+        pdftotext(english_press))
+
+
+def test_all_fifteen_signatories_are_named(english_press: Path) -> None:
+    printed = _flat(pdftotext(english_press))
+    organisations = yaml.safe_load((ROOT / "data" / "organisations.yaml").read_text())
+    signatories = yaml.safe_load((STATEMENT / "statement.yaml").read_text())["signatories"]
+    assert len(signatories) == 15
+    names = {entry["id"]: entry["name"] for entry in organisations}
+    for org_id in signatories:
+        assert names[org_id] in printed, names[org_id]
+    assert _flat("Reporters without borders (RSF)") in printed
+
+
+def test_one_or_two_a4_pages(english_press: Path) -> None:
+    with pdfplumber.open(english_press) as pdf:
+        assert 1 <= len(pdf.pages) <= 2
+        for page in pdf.pages:
+            assert (round(page.width / MM), round(page.height / MM)) == (210, 297)
+
+
+def test_header_and_page_numbers(english_press: Path) -> None:
+    printed = pdftotext(english_press)
+    assert "FOR IMMEDIATE RELEASE" in printed
+    assert "Page 1 of 2" in printed and "Page 2 of 2" in printed
+
+
+def test_fonts_are_embedded_and_only_the_bundled_ones(english_press: Path) -> None:
+    """WeasyPrint names an embedded font after its family and style ("Noto-Sans-Bold")."""
+    families = {TTFont(path, lazy=True)["name"].getDebugName(1).replace(" ", "")
+                for path in (ROOT / "assets" / "fonts").rglob("*.ttf")}
+    fonts = pdffonts(english_press)
+    assert fonts
+    for font in fonts:
+        assert font["emb"] == "yes", font
+        name = font["name"].split("+")[-1].replace("-", "")
+        assert any(name.startswith(family) for family in families), font
+
+
+def test_us_letter_paper(tmp_path: Path) -> None:
+    result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press",
+                     "--paper", "letter", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(tmp_path / STATEMENT_ID / "en" / "press.pdf") as pdf:
+        assert (round(pdf.pages[0].width), round(pdf.pages[0].height)) == (612, 792)
+
+
+def test_emit_html_writes_a_standalone_document(tmp_path: Path) -> None:
+    result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press", "--emit-html",
+                     "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / STATEMENT_ID / "en" / "press.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en" dir="ltr">' in html
+
+
+@pytest.mark.parametrize("option", [["--lang", "xx"], ["--variant", "poster"]])
+def test_unknown_language_or_variant_is_a_usage_error(tmp_path: Path, option: list[str]) -> None:
+    result = run_cli("build", STATEMENT, *option, "--out", tmp_path)
+    assert result.exit_code == 2
+    assert not list(tmp_path.rglob("*.pdf"))
