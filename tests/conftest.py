@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
 from statement_pdf.cli import app
@@ -36,6 +37,15 @@ def pdffonts(pdf: Path) -> list[dict[str, str]]:
         emb, sub, uni = rest[-5:-2]
         fonts.append({"name": name, "emb": emb, "sub": sub, "uni": uni})
     return fonts
+
+
+def foreign_fonts(pdf: Path) -> list[dict[str, str]]:
+    """The fonts of `pdf` that are not embedded or not one of the bundled families (WeasyPrint
+    names an embedded font after its family and style: "Noto-Naskh-Arabic-Bold")."""
+    families = {TTFont(path, lazy=True)["name"].getDebugName(1).replace(" ", "")
+                for path in (ROOT / "assets" / "fonts").rglob("*.ttf")}
+    return [font for font in pdffonts(pdf) if font["emb"] != "yes" or not any(
+        font["name"].split("+")[-1].replace("-", "").startswith(family) for family in families)]
 
 
 @pytest.fixture

@@ -125,17 +125,20 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f":root {{ {colours}; --line-height: {language.line_height}; "
         f"--text-font: {_font_stack(language.fonts.text)}; "
         f"--heading-font: {_font_stack(language.fonts.heading)}; }}",
-        _page_css(job.paper, local, css_string(local.plain(brand.footer))),
+        _page_css(job.paper, local, brand.footer),
     ])
 
 
 def _page_css(paper: str, local: Localiser, footer: str) -> str:
     """Page margin boxes are the one place CSS has no logical sides: the page number goes at
-    the end side of the reading direction, the brand's footer at the start side."""
+    the end side of the reading direction, the brand's footer at the start side. A footer
+    that is wholly Latin (a brand without a translation) is set left-to-right, aligned to the
+    start side all the same."""
     start, end = ("right", "left") if local.rtl else ("left", "right")
     direction = local.language.direction
     return (f"@page {{ size: {PAPER_SIZES[paper]}; "
-            f"@bottom-{start} {{ content: {footer}; direction: {direction}; width: 70%; "
+            f"@bottom-{start} {{ content: {css_string(local.plain(footer))}; "
+            f"direction: {local.direction_of(footer)}; width: 70%; "
             f"text-align: {start}; }} "
             f"@bottom-{end} {{ content: {page_label_css(local)}; direction: {direction}; "
             f"text-align: {end}; }} }}")

@@ -146,6 +146,12 @@ class Localiser:
         return "".join(f"{_LRI}{part}{_PDI}" if latin else part
                        for part, latin in self._split(text))
 
+    def direction_of(self, text: str) -> str:
+        """The direction a block holding only `text` needs: the language's, or "ltr" for a
+        wholly Latin text. For page margin boxes, where WeasyPrint breaks lines before it
+        applies the bidi algorithm, so an isolate cannot span a line break."""
+        return "ltr" if self._wholly_latin(text) else self.language.direction
+
     def _wholly_latin(self, text: str) -> bool:
         return self.rtl and bool(_HAS_LATIN_LETTER.search(text)) and not any(
             unicodedata.bidirectional(char) in ("R", "AL") for char in text)
