@@ -3,6 +3,7 @@ releases, and UDHR articles (Arabic, English, Persian, Urdu) put through the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import unicodedata
@@ -16,6 +17,7 @@ import yaml
 from conftest import ROOT, SHARED, STATEMENT, STATEMENT_ID, foreign_fonts, pdftotext, run_cli
 from statement_pdf.fonts import missing_glyphs
 from statement_pdf.load import load_project
+from statement_pdf.localise import Localiser
 
 RTL_LANGUAGES = ["fa-AF", "ps", "ur"]
 NATIVE_DIGITS = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -275,3 +277,41 @@ def test_latin_runs_read_left_to_right_between_persian_words(
     arabic = [char for char in line if is_arabic(char)]
     assert min(char["x0"] for char in arabic) < run[0]["x0"]
     assert max(char["x1"] for char in arabic) > run[-1]["x1"]
+
+
+# --- the mechanisms, on the registry's languages --------------------------------------------
+
+
+def localiser(code: str) -> Localiser:
+    return Localiser(load_project(ROOT).languages[code])
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (dt.date(2025, 5, 28), "۷ جوزا ۱۴۰۴ (۲۸ می ۲۰۲۵)"),
+    (dt.date(2025, 3, 21), "۱ حمل ۱۴۰۴ (۲۱ مارچ ۲۰۲۵)"),   # Nowruz
+    (dt.date(2025, 3, 20), "۳۰ حوت ۱۴۰۳ (۲۰ مارچ ۲۰۲۵)"),  # 1403 is a leap year
+])
+def test_dari_dates_solar_hijri_first(day: dt.date, expected: str) -> None:
+    assert localiser("fa-AF").date(day) == expected
+
+
+def test_numbers_regrouped_in_native_digits() -> None:
+    assert str(localiser("fa-AF").text("30,000 نفر در 2021")) == "۳۰٬۰۰۰ نفر در ۲۰۲۱"
+    assert str(localiser("ar").text("1,234.5")) == "١٬٢٣٤٫٥"
+
+
+@pytest.mark.parametrize(("typed", "isolated"), [
+    ("تاریخ: 28 May 2025", 'تاریخ: <bdi dir="ltr">28 May 2025</bdi>'),
+    ("سازمان (UNHCR) گفت.", 'سازمان <bdi dir="ltr">(UNHCR)</bdi> گفت.'),
+    ("Artists at Risk Connection (ARC)", '<bdi dir="ltr">Artists at Risk Connection (ARC)</bdi>'),
+    ("Contact details are placeholders.", '<bdi dir="ltr">Contact details are placeholders.</bdi>'),
+    ("ایمیل press@example.org و https://example.org/a?b=1.",
+     'ایمیل <bdi dir="ltr">press@example.org</bdi> و <bdi dir="ltr">https://example.org/a?b=1</bdi>.'),
+    ("<b>PEN</b>", '<bdi dir="ltr">&lt;b&gt;PEN&lt;/b&gt;</bdi>'),
+])
+def test_latin_runs_are_isolated_with_their_brackets(typed: str, isolated: str) -> None:
+    assert str(localiser("fa-AF").text(typed)) == isolated
+
+
+def test_left_to_right_text_is_left_alone() -> None:
+    assert str(localiser("en").text("UNHCR (2021)")) == "UNHCR (2021)"
