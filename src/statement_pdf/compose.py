@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import InputError
-from .fonts import face_css, glyph_problems
-from .load import Project, Statement
+from .fonts import face_css, glyph_problems, missing_glyphs
+from .load import Brand, Project, Statement
 from .localise import Localiser
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -88,6 +88,7 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
                         for org_id in statement.meta.signatories],
         "contacts": [
             {"name": local.text(contact.name), "email": contact.email,
+             "latin_only": local.direction_of(contact.name) != language.direction,
              "phone": local.text(contact.phone) if contact.phone else None}
             for contact in statement.meta.media_contacts
         ],
@@ -106,6 +107,7 @@ def _organisation(project: Project, local: Localiser, org_id: str) -> dict[str, 
     return {
         "id": org_id,
         "name": local.text(name),
+        "latin_only": local.direction_of(name) != local.language.direction,
         "logo": _data_url(project, organisation.logo),
         "logo_alt": local.label("logo_alt", name=name),
         "website": organisation.website,
@@ -124,23 +126,39 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         face_css(project.fonts, families),
         f":root {{ {colours}; --line-height: {language.line_height}; "
         f"--text-font: {_font_stack(language.fonts.text)}; "
-        f"--heading-font: {_font_stack(language.fonts.heading)}; }}",
-        _page_css(job.paper, local, brand.footer),
+        f"--heading-font: {_font_stack(language.fonts.heading)}; "
+        f"--text-font-latin: {_font_stack(_latin_first(project, language.fonts.text))}; "
+        f"--heading-font-latin: {_font_stack(_latin_first(project, language.fonts.heading))}; }}",
+        _page_css(job.paper, local, brand, _latin_first(project, language.fonts.heading)),
     ])
 
 
-def _page_css(paper: str, local: Localiser, footer: str) -> str:
+def _latin_first(project: Project, families: list[str]) -> list[str]:
+    """The stack with the families that have Latin letters first, for Latin runs in another
+    script: an Arabic font has a space and full stop too, but narrower (Nastaliq's space is
+    half of Noto Serif's), and it would otherwise set them between Latin words."""
+    latin = [family for family in families
+             if not missing_glyphs(project.fonts, "AZaz", [family])]
+    return [*latin, *(family for family in families if family not in latin)]
+
+
+def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]) -> str:
     """Page margin boxes are the one place CSS has no logical sides: the page number goes at
     the end side of the reading direction, the brand's footer at the start side. A footer
-    that is wholly Latin (a brand without a translation) is set left-to-right, aligned to the
-    start side all the same."""
+    that is wholly Latin (a brand without a translation) is set left-to-right in the Latin
+    font, aligned to the start side all the same. Fonts and colour are spelt out: margin boxes
+    do not see the custom properties of the document's root."""
     start, end = ("right", "left") if local.rtl else ("left", "right")
-    direction = local.language.direction
+    language, footer = local.language, brand.footer
+    footer_fonts = (latin_fonts if local.direction_of(footer) != language.direction
+                    else language.fonts.heading)
     return (f"@page {{ size: {PAPER_SIZES[paper]}; "
             f"@bottom-{start} {{ content: {css_string(local.plain(footer))}; "
-            f"direction: {local.direction_of(footer)}; width: 70%; "
-            f"text-align: {start}; }} "
-            f"@bottom-{end} {{ content: {page_label_css(local)}; direction: {direction}; "
+            f"font-family: {_font_stack(footer_fonts)}; color: {brand.colours.muted}; "
+            f"direction: {local.direction_of(footer)}; width: 70%; text-align: {start}; }} "
+            f"@bottom-{end} {{ content: {page_label_css(local)}; "
+            f"font-family: {_font_stack(language.fonts.heading)}; "
+            f"color: {brand.colours.muted}; direction: {language.direction}; "
             f"text-align: {end}; }} }}")
 
 
