@@ -11,7 +11,9 @@ the mechanisms only:
   names, حمل، ثور، جوزا …, for Dari);
 - bidi isolation: in right-to-left text every Latin-script run (acronyms, names, URLs, e-mail
   addresses, Latin dates) is wrapped in <bdi dir="ltr">, so that it cannot reorder with its
-  neighbours ("تاریخ: 28 May 2025" would otherwise show as "May 2025 28");
+  neighbours ("تاریخ: 28 May 2025" would otherwise show as "May 2025 28"); brackets around a
+  Latin chunk belong to the run, and a text without any right-to-left letter is one run (the
+  rules are in docs/languages.md);
 - inline markup: *emphasis*, **strong** and [text](https://link) — the only markup authors may
   use; everything else is escaped.
 """
