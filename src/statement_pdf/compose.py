@@ -150,11 +150,13 @@ def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]
     do not see the custom properties of the document's root."""
     start, end = ("right", "left") if local.rtl else ("left", "right")
     language, footer = local.language, brand.footer
-    footer_fonts = (latin_fonts if local.direction_of(footer) != language.direction
-                    else language.fonts.heading)
+    latin_footer = local.direction_of(footer) != language.direction
+    footer_fonts, footer_leading = ((latin_fonts, 1.45) if latin_footer
+                                    else (language.fonts.heading, language.line_height))
     return (f"@page {{ size: {PAPER_SIZES[paper]}; "
             f"@bottom-{start} {{ content: {css_string(local.plain(footer))}; "
-            f"font-family: {_font_stack(footer_fonts)}; color: {brand.colours.muted}; "
+            f"font-family: {_font_stack(footer_fonts)}; line-height: {footer_leading}; "
+            f"color: {brand.colours.muted}; "
             f"direction: {local.direction_of(footer)}; width: 70%; text-align: {start}; }} "
             f"@bottom-{end} {{ content: {page_label_css(local)}; "
             f"font-family: {_font_stack(language.fonts.heading)}; "
