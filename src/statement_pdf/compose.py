@@ -92,8 +92,9 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
              "phone": local.text(contact.phone) if contact.phone else None}
             for contact in statement.meta.media_contacts
         ],
-        "brand": {"name": local.text(brand.name), "alt": brand.name,
-                  "footer": local.text(brand.footer),
+        "brand": {"name": local.text(brand.words(language.code).name),
+                  "alt": brand.words(language.code).name,
+                  "footer": local.text(brand.words(language.code).footer),
                   "logo": _data_url(project, brand.logo)},
         "generated_css": Markup(_generated_css(project, job, local)),
     }
@@ -149,7 +150,7 @@ def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]
     font, aligned to the start side all the same. Fonts and colour are spelt out: margin boxes
     do not see the custom properties of the document's root."""
     start, end = ("right", "left") if local.rtl else ("left", "right")
-    language, footer = local.language, brand.footer
+    language, footer = local.language, brand.words(local.language.code).footer
     latin_footer = local.direction_of(footer) != language.direction
     footer_fonts, footer_leading = ((latin_fonts, 1.45) if latin_footer
                                     else (language.fonts.heading, language.line_height))

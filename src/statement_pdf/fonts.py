@@ -54,33 +54,35 @@ def _cmap(path: Path) -> frozenset[int]:
 
 def glyph_problems(project: Project, statement: Statement, code: str) -> list[Problem]:
     """Every character a document in language `code` prints — the statement's text, the
-    registry's labels, the organisations' names — must have a glyph in the language's fonts."""
-    language = project.languages[code]
-    families = [*language.fonts.text, *language.fonts.heading]
+    registry's labels, the brand's words, the organisations' names — must have a glyph in the
+    language's fonts."""
+    brand = project.documents[f"brands/{statement.meta.brand}"]
+    brand_words = [("translations", code)] if code in (brand.data.get("translations") or {}) \
+        else [("name",), ("footer",)]
+    organisations = project.documents["organisations"]
     sources = [
         (statement.documents[code], ()),
         (statement.documents["statement"], ("media_contacts",)),
         (project.documents[f"languages/{code}"], ("labels",)),
-        (project.documents[f"brands/{statement.meta.brand}"], ()),
+        *((brand, path) for path in brand_words),
+        *((organisations, _organisation_name(entry, index, code))
+          for index, entry in enumerate(organisations.data)
+          if entry.get("id") in statement.meta.signatories),
     ]
-    problems = []
-    for document, root in sources:
-        for path, value in _strings(_at(document.data, root), root):
-            problems.extend(
-                document.problem(path, f"{describe(char)} has no glyph in the {language.name} "
-                                 f"fonts ({', '.join(families)})")
-                for char in missing_glyphs(project.fonts, value, families))
-    organisations = project.documents["organisations"]
-    for index, entry in enumerate(organisations.data):
-        if entry.get("id") in statement.meta.signatories:
-            names = entry.get("names") or {}
-            path = (index, "names", code) if code in names else (index, "name")
-            problems.extend(
-                organisations.problem(path, f"{describe(char)} has no glyph in the "
-                                      f"{language.name} fonts ({', '.join(families)})")
-                for char in missing_glyphs(project.fonts, _at(organisations.data, path),
-                                           families))
-    return problems
+    language = project.languages[code]
+    families = [*language.fonts.text, *language.fonts.heading]
+    return [
+        document.problem(path, f"{describe(char)} has no glyph in the {language.name} fonts "
+                         f"({', '.join(families)})")
+        for document, root in sources
+        for path, value in _strings(_at(document.data, root), root)
+        for char in missing_glyphs(project.fonts, value, families)
+    ]
+
+
+def _organisation_name(entry: dict, index: int, code: str) -> tuple:
+    """Where the name printed for this organisation in `code` comes from."""
+    return (index, "names", code) if code in (entry.get("names") or {}) else (index, "name")
 
 
 def _at(data: Any, path: tuple) -> Any:

@@ -120,12 +120,22 @@ class Colours(Schema):
     muted: Colour
 
 
+class BrandWords(Schema):
+    name: Text
+    footer: Text
+
+
 class Brand(Schema):
     id: Id
     name: Text
     colours: Colours
     logo: Text
     footer: Text
+    translations: dict[LanguageCode, BrandWords] = {}
+
+    def words(self, code: str) -> BrandWords:
+        """The brand's name and footer in language `code`, or the original ones."""
+        return self.translations.get(code, BrandWords(name=self.name, footer=self.footer))
 
 
 class Layout(Schema):
