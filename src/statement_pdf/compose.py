@@ -89,7 +89,9 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "contacts": [
             {"name": local.text(contact.name), "email": contact.email,
              "latin_only": local.direction_of(contact.name) != language.direction,
-             "phone": local.text(contact.phone) if contact.phone else None}
+             # dialled as written, in any language: kept in ASCII digits (the template
+             # isolates it), also because a row of Persian zeros reads as dots
+             "phone": contact.phone}
             for contact in statement.meta.media_contacts
         ],
         "brand": {"name": local.text(brand.words(language.code).name),
