@@ -5,16 +5,22 @@ Exit codes: 0 success, 1 a document failed, 2 bad input or usage.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
-from .errors import InputError
+from . import check as preflight_report
+from .check import preflight
+from .errors import InputError, Problem
 from .load import find_project_root, load_project, load_statement
 from .publish import plan, run
+from .scaffold import scaffold
+from .translations import stamp
 
 app = typer.Typer(
     help="Publish joint statements as print-ready PDFs in every language.",
@@ -29,6 +35,11 @@ out = Console(highlight=False)
 class Paper(StrEnum):
     a4 = "a4"
     letter = "letter"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 @app.callback()
@@ -48,8 +59,13 @@ def build(
     paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.a4,
     emit_html: Annotated[bool, typer.Option(
         "--emit-html", help="Also write the composed HTML beside each PDF.")] = False,
+    final: Annotated[bool, typer.Option(
+        "--final", help="Publication build: refuse drafts, out-of-date translations and any "
+        "problem `check` finds, rendering nothing.")] = False,
 ) -> None:
     """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant."""
+    if final:
+        _refuse_unless_final(statement_dir, lang, variant)
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
@@ -71,3 +87,99 @@ def _report_problems(error: InputError) -> None:
     for problem in error.problems:
         err.print(str(problem), markup=False, soft_wrap=True)
     err.print(f"{len(error.problems)} problem(s); nothing was rendered.", markup=False)
+
+
+def _refuse_unless_final(statement_dir: Path, languages: list[str] | None,
+                         variants: list[str] | None) -> None:
+    problems = preflight(statement_dir, final=True, languages=languages, variants=variants)
+    if problems:
+        _report_problems(InputError(problems))
+        err.print("--final: this statement is not ready for publication.", markup=False)
+        raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    statement_dir: Annotated[Path, typer.Argument(help="The statement's folder.")],
+    report_format: Annotated[ReportFormat, typer.Option(
+        "--format", help="text for people, json for CI.")] = ReportFormat.text,
+    final: Annotated[bool, typer.Option(
+        "--final", help="Check as `build --final` does: drafts are errors.")] = False,
+    measure: Annotated[bool, typer.Option(
+        "--measure/--no-measure", help="Lay out every document to check its page limit "
+        "(the slow part).")] = True,
+) -> None:
+    """Preflight a statement: every problem at once, grouped by file, with file:line:column.
+
+    Exit 0 when there is no error (warnings such as drafts are listed), 1 when there are errors,
+    2 on a usage error."""
+    if not statement_dir.is_dir():
+        err.print(f"{statement_dir}: not a folder (expected data/statements/<id>)", markup=False)
+        raise typer.Exit(2)
+    problems = preflight(statement_dir, final=final, measure=measure)
+    if report_format is ReportFormat.json:
+        out.print_json(preflight_report.report_json(problems))
+    else:
+        preflight_report.print_report(out, problems)
+    raise typer.Exit(1 if preflight_report.errors(problems) else 0)
+
+
+@app.command()
+def translated(
+    statement_dir: Annotated[Path, typer.Argument(help="The statement's folder.")],
+    lang: Annotated[list[str] | None, typer.Option(
+        "--lang", help="Translation that is up to date (repeatable); default: all.")] = None,
+) -> None:
+    """Record that translations are up to date with the current source text.
+
+    Run it when a translation has been brought in line with the source: `check` then compares
+    later changes of the source with this version."""
+    try:
+        statement = load_statement(statement_dir, load_project(find_project_root(statement_dir)))
+        translations = [code for code in statement.languages[1:] if not lang or code in lang]
+        if unknown := sorted(set(lang or []) - set(statement.languages[1:])):
+            raise InputError([Problem(statement_dir, 1, 1, f"no translation {code}.yaml "
+                                      f"(translations: {', '.join(statement.languages[1:])})")
+                              for code in unknown])
+    except InputError as error:
+        _report_problems(error)
+        raise typer.Exit(2) from None
+    for code in translations:
+        stamp(statement, code)
+        out.print(f"recorded {code}.yaml as translated from the current "
+                  f"{statement.meta.source_language}.yaml", markup=False)
+
+
+@app.command()
+def new(
+    slug: Annotated[str, typer.Argument(help="The statement's id, e.g. 2025-06-01-topic.")],
+    date: Annotated[str | None, typer.Option(
+        help="The statement's date, YYYY-MM-DD; default: today.")] = None,
+) -> None:
+    """Start a statement: data/statements/SLUG/ from a template that explains every field."""
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+        folder = scaffold(load_project(find_project_root(Path.cwd())), slug, day)
+    except ValueError:
+        err.print(f"--date {date}: expected a date as YYYY-MM-DD", markup=False)
+        raise typer.Exit(2) from None
+    except InputError as error:
+        _report_problems(error)
+        raise typer.Exit(2) from None
+    out.print(f"created {folder}: fill in statement.yaml and en.yaml, then run "
+              f"`statement-pdf check {folder}`", markup=False)
+
+
+@app.command()
+def languages() -> None:
+    """List the languages the project can typeset (data/languages/)."""
+    try:
+        project = load_project(find_project_root(Path.cwd()))
+    except InputError as error:
+        _report_problems(error)
+        raise typer.Exit(2) from None
+    table = Table("code", "name", "native name", "direction", "script", "digits", "calendar")
+    for code, language in sorted(project.languages.items()):
+        table.add_row(code, language.name, language.native_name, language.direction,
+                      language.script, language.digits, ", ".join(language.dates.forms))
+    out.print(table)

@@ -20,6 +20,7 @@ from .yamlsource import YamlDocument, read_yaml
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
 EmailAddress = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$")]
@@ -162,6 +163,8 @@ class StatementMeta(Schema):
     brand: Id
     signatories: list[Id] = Field(min_length=1)
     media_contacts: list[Contact] = []
+    languages: list[LanguageCode] = []
+    """The languages it is published in: `check` reports each one without a file."""
 
 
 class StatementText(Schema):
@@ -172,6 +175,9 @@ class StatementText(Schema):
     lead: Text
     body: list[Text] = Field(min_length=1)
     call_to_action: Text
+    translated_from: dict[str, Fingerprint] | None = None
+    """Translations only: field → fingerprint of the source text it was translated from
+    (written by `statement-pdf translated`, see translations.py)."""
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -343,6 +349,9 @@ def _check_text(
         expected = "'source'" if is_source else "'draft' or 'approved'"
         problems.append(document.problem(("status",), f"status must be {expected} in "
                                          f"{'the source' if is_source else 'a translation'}"))
+    if is_source and text.translated_from is not None:
+        problems.append(document.problem(("translated_from",), "translated_from belongs in "
+                                         "translations, not in the source text"))
 
 
 def _unknown(kind: str, value: str, known: dict[str, object]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -68,16 +69,21 @@ class Renderer:
         self.image_cache: dict = {}
 
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
+        document = self.layout(composed, **options)
+        pdf = document.write_pdf(**options)
+        write_atomically(target, pdf)
+        return Rendered(target, len(document.pages), len(pdf))
+
+    def layout(self, composed: Composed, **options: object) -> Document:
+        """The laid-out pages without a PDF: enough to count them (preflight's page budget)."""
         with _weasyprint_warnings() as warnings:
             document = HTML(string=composed.html, base_url=composed.base_url,
                             url_fetcher=self.fetcher).render(
                 font_config=self.font_config, cache=self.image_cache, **options)
-            pdf = document.write_pdf(**options)
         if refused := [message for message in warnings if "refused" in message
                        or "Failed to load" in message]:
             raise RenderError("; ".join(refused))
-        write_atomically(target, pdf)
-        return Rendered(target, len(document.pages), len(pdf))
+        return document
 
 
 @contextmanager

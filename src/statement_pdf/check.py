@@ -1,0 +1,172 @@
+"""Preflight: everything that would make a statement wrong or unsendable, found before it is sent.
+
+Statements are written under time pressure by people who are not developers, and translated
+while the source still changes. `preflight` gathers every problem at once — schema errors and
+unknown references (from load.py), languages and paragraphs without a translation, translations
+made from an older source text, characters without a glyph, documents over their page budget,
+drafts — each located at file:line:column, so that one editing session can fix them all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import groupby, islice
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from weasyprint.formatting_structure import boxes
+
+from .compose import Job, compose, environment
+from .errors import InputError, Problem, RenderError
+from .fonts import glyph_problems
+from .load import Project, Statement, find_project_root, load_project, load_statement
+from .publish import output_path, plan
+from .render import Renderer
+from .translations import translation_problems
+
+
+def preflight(
+    statement_dir: Path,
+    *,
+    final: bool = False,
+    languages: list[str] | None = None,
+    variants: list[str] | None = None,
+    measure: bool = True,
+) -> list[Problem]:
+    """All problems of the statement in `statement_dir`, sorted by file and line.
+
+    `final` turns warnings (drafts) into errors: nothing unreviewed may be published. Pages are
+    measured (`measure`) only when nothing else is wrong, since laying out is the slow part and
+    a broken statement cannot be laid out reliably anyway."""
+    try:
+        project = load_project(find_project_root(statement_dir))
+        statement = load_statement(statement_dir, project)
+        jobs = plan(project, statement, languages, variants)
+    except InputError as error:
+        return error.problems
+    codes = list(dict.fromkeys(job.language for job in jobs))
+    problems = _missing_languages(statement, project)
+    for code in codes:
+        problems.extend(glyph_problems(project, statement, code))
+        if code != statement.meta.source_language:
+            problems.extend(translation_problems(statement, code))
+            problems.extend(_draft(statement, code))
+    if final:
+        problems = [replace(problem, severity="error") for problem in problems]
+    if measure and not errors(problems):
+        problems.extend(page_budget_problems(project, statement, jobs))
+    return sorted(set(problems))
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+def _missing_languages(statement: Statement, project: Project) -> list[Problem]:
+    document = statement.documents["statement"]
+    problems = []
+    for index, code in enumerate(statement.meta.languages):
+        if code not in project.languages:
+            problems.append(document.problem(("languages", index), (
+                f"unknown language '{code}' (expected one of: "
+                f"{', '.join(sorted(project.languages))})")))
+        elif code not in statement.texts:
+            problems.append(document.problem(("languages", index), (
+                f"no {code}.yaml: the statement is to be published in {code} but has no "
+                f"translation yet")))
+    return problems
+
+
+def _draft(statement: Statement, code: str) -> list[Problem]:
+    if statement.texts[code].status != "draft":
+        return []
+    return [statement.documents[code].problem(("status",), (
+        "draft translation, not reviewed: have it reviewed, then set status: approved"),
+        severity="warning")]
+
+
+def page_budget_problems(project: Project, statement: Statement,
+                         jobs: list[Job]) -> list[Problem]:
+    """Lay out every document as it would be printed and compare with its layout's page limit.
+    The problem points at the text file, which is what has to be shortened."""
+    renderer, env = Renderer(project.root), environment(project)
+    problems = []
+    for job in jobs:
+        try:
+            document = renderer.layout(compose(project, job, env))
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        except RenderError as error:
+            problems.append(Problem(project.layout_dir(job.variant) / "layout.yaml", 1, 1,
+                                    f"{job.variant} in {job.language} cannot be laid out: "
+                                    f"{error}"))
+            continue
+        limit = project.layouts[job.variant].page_limit
+        if len(document.pages) > limit:
+            name = output_path(project, Path(), job).name
+            overflow = " ".join(islice(_words(document.pages[limit]._page_box), 8))
+            problems.append(statement.documents[job.language].problem((), (
+                f"{name} in {job.language}: {len(document.pages)} pages, limit {limit} "
+                f"(page_limit in layouts/{job.variant}/layout.yaml); page {limit + 1} starts "
+                f"with “{overflow} …”")))
+    return problems
+
+
+def _words(box: boxes.Box) -> Iterator[str]:
+    """The words a reader sees on a laid-out page, in reading order, without the running
+    footer and page number (WeasyPrint offers no public API for a page's text)."""
+    if isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield from box.text.split()
+    for child in getattr(box, "children", []):
+        yield from _words(child)
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def print_report(console: Console, problems: list[Problem]) -> None:
+    """Grouped by file, errors in red and warnings in yellow, each line clickable in an editor
+    (file:line:column)."""
+    for file, group in groupby(problems, key=lambda problem: problem.file):
+        console.print(f"[bold]{escape(_shown(file))}[/bold]", soft_wrap=True)
+        for problem in group:
+            colour = "red" if problem.severity == "error" else "yellow"
+            console.print(f"  {escape(_shown(problem.file))}:{problem.line}:{problem.column}: "
+                          f"[{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}",
+                          soft_wrap=True)
+    console.print(summary(problems))
+
+
+def summary(problems: list[Problem]) -> str:
+    error_count = len(errors(problems))
+    warning_count = len(problems) - error_count
+    files = len({problem.file for problem in problems})
+    if not problems:
+        return "No problems found."
+    return (f"{error_count} error(s), {warning_count} warning(s) in {files} file(s).")
+
+
+def report_json(problems: list[Problem]) -> str:
+    return json.dumps({
+        "errors": len(errors(problems)),
+        "warnings": len(problems) - len(errors(problems)),
+        "problems": [
+            {"file": _shown(problem.file), "line": problem.line, "column": problem.column,
+             "severity": problem.severity, "message": problem.message}
+            for problem in problems
+        ],
+    }, ensure_ascii=False, indent=2)
+
+
+def _shown(file: Path) -> str:
+    """Relative to the working directory when it is inside it: short, and what editors open."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(file)

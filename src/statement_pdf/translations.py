@@ -1,0 +1,185 @@
+"""Which version of the source text each translation was made from, and what changed since.
+
+The source text keeps changing while translators work. Each translation file therefore records,
+under `translated_from`, a short fingerprint of every source field it was translated from; when
+a source field changes, its fingerprint no longer matches and the field is out of date. The
+fingerprints travel with the translation file (a translator who mails the file back keeps them).
+A copy of the source text itself is kept in translated-from/<code>.yaml beside the statement, so
+that `check` can show what changed in words rather than only that something did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+from .load import Statement, StatementText
+from .render import write_atomically
+
+SNAPSHOT_FOLDER = "translated-from"
+FINGERPRINT_LENGTH = 12
+_RECORD_COMMENT = (
+    "# The source text each field was translated from, as fingerprints: written by\n"
+    "# `statement-pdf translated`, compared by `statement-pdf check`. Do not edit by hand.\n"
+)
+
+
+def source_fields(text: StatementText) -> dict[str, str]:
+    """The translatable fields by the names the record uses ("title", "body.0", …)."""
+    return {
+        "title": text.title,
+        "lead": text.lead,
+        **{f"body.{index}": paragraph for index, paragraph in enumerate(text.body)},
+        "call_to_action": text.call_to_action,
+    }
+
+
+def fingerprint(text: str) -> str:
+    """Reflowing a paragraph in the YAML file changes no word, so it must not make it stale."""
+    normalised = " ".join(text.split())
+    return hashlib.sha256(normalised.encode()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def field_path(name: str) -> tuple[str | int, ...]:
+    """"body.3" → ("body", 3): the path `YamlDocument.problem` locates."""
+    head, _, index = name.partition(".")
+    return (head, int(index)) if index else (head,)
+
+
+def snapshot_file(statement: Statement, code: str) -> Path:
+    return statement.folder / SNAPSHOT_FOLDER / f"{code}.yaml"
+
+
+def translation_problems(statement: Statement, code: str) -> list[Problem]:
+    """Fields of translation `code` that are missing, extra, unrecorded or out of date."""
+    source_code = statement.meta.source_language
+    source = source_fields(statement.texts[source_code])
+    translation = statement.texts[code]
+    document = statement.documents[code]
+    problems = _paragraph_problems(statement, code)
+    if translation.translated_from is None:
+        return [*problems, document.problem((), (
+            f"no translated_from record of the {source_code}.yaml text this translation was "
+            f"made from; once it is up to date, run `statement-pdf translated {statement.folder} "
+            f"--lang {code}`"))]
+    snapshot = _read_snapshot(snapshot_file(statement, code))
+    translated = source_fields(translation)
+    for name, text in source.items():
+        if name not in translated:
+            continue
+        recorded = translation.translated_from.get(name)
+        if recorded is None:
+            problems.append(document.problem(("translated_from",), (
+                f"{name}: no record of the {source_code}.yaml text it was translated from; once it "
+                f"is up to date, run `statement-pdf translated {statement.folder} "
+                f"--lang {code}`")))
+        elif recorded != fingerprint(text):
+            old = snapshot.get(name)
+            known = old is not None and fingerprint(old) == recorded
+            problems.append(document.problem(field_path(name), _stale_message(
+                name, source_code, old if known else None, text)))
+    return problems
+
+
+def _paragraph_problems(statement: Statement, code: str) -> list[Problem]:
+    source_code = statement.meta.source_language
+    wanted = len(statement.texts[source_code].body)
+    have = len(statement.texts[code].body)
+    document = statement.documents[code]
+    return [
+        document.problem(("body",), f"body.{index} is not translated (the {source_code} text "
+                         f"has {wanted} paragraphs, this file {have})")
+        for index in range(have, wanted)
+    ] + [
+        document.problem(("body", index), f"body.{index} has no {source_code} paragraph (the "
+                         f"{source_code} text has {wanted} paragraphs, this file {have})")
+        for index in range(wanted, have)
+    ]
+
+
+def _stale_message(name: str, source_code: str, old: str | None, new: str) -> str:
+    if old is None:
+        return (f"{name} is out of date: {source_code}.yaml changed since it was translated "
+                f"(the earlier text is not in {SNAPSHOT_FOLDER}/); it now reads: "
+                f"{_shorten(new)}")
+    return (f"{name} is out of date: {source_code}.yaml changed since it was translated: "
+            f"{word_diff(old, new)}")
+
+
+def word_diff(old: str, new: str, context: int = 4) -> str:
+    """The change as `git diff --word-diff` shows it: [-removed-]{+added+}, with `context`
+    unchanged words around each change and … for the rest."""
+    before, after = old.split(), new.split()
+    parts: list[str] = []
+    opcodes = SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
+    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            parts.extend(_elide(before[i1:i2], context, first=number == 0,
+                                last=number == len(opcodes) - 1))
+            continue
+        if i1 < i2:
+            parts.append("[-" + " ".join(before[i1:i2]) + "-]")
+        if j1 < j2:
+            parts.append("{+" + " ".join(after[j1:j2]) + "+}")
+    return " ".join(parts)
+
+
+def _elide(words: list[str], context: int, first: bool, last: bool) -> list[str]:
+    head = [] if first else words[:context]
+    tail = [] if last else words[-context:]
+    if len(words) <= len(head) + len(tail) + 1:
+        return words
+    return [*head, "…", *tail]
+
+
+def _shorten(text: str, words: int = 12) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+
+
+def _read_snapshot(file: Path) -> dict[str, str]:
+    """The snapshot only adds detail to a report, so a missing or hand-mangled one is treated
+    as absent: the fingerprints in the translation file remain the record."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): value for key, value in data.items() if isinstance(value, str)}
+
+
+def stamp(statement: Statement, code: str) -> None:
+    """Record that translation `code` is a translation of the current source text: rewrite its
+    `translated_from` fingerprints and keep a copy of that source text."""
+    source_code = statement.meta.source_language
+    source = source_fields(statement.texts[source_code])
+    file = statement.documents[code].file
+    record = {name: fingerprint(text) for name, text in source.items()}
+    write_atomically(file, _with_record(file.read_text(encoding="utf-8"), record).encode())
+    header = (f"# The {source_code} text that {code}.yaml was translated from, as recorded by "
+              f"`statement-pdf translated`.\n# Generated; `statement-pdf check` shows what "
+              f"changed in {source_code}.yaml since.\n")
+    dumped = yaml.safe_dump(source, allow_unicode=True, sort_keys=False, width=100)
+    write_atomically(snapshot_file(statement, code), (header + dumped).encode())
+
+
+def _with_record(text: str, record: dict[str, str]) -> str:
+    """`text` without its old record (the comment above it, the key and its indented lines),
+    with the new record appended at the end of the file."""
+    kept: list[str] = []
+    in_record = False
+    for line in text.replace(_RECORD_COMMENT, "").splitlines(keepends=True):
+        if line.startswith("translated_from:"):
+            in_record = True
+        elif in_record and (line.startswith((" ", "\t")) or not line.strip()):
+            continue
+        else:
+            in_record = False
+            kept.append(line)
+    entries = "".join(f'  {name}: "{value}"\n' for name, value in record.items())
+    return "".join(kept).rstrip("\n") + "\n\n" + _RECORD_COMMENT + "translated_from:\n" + entries
