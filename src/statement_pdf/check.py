@@ -38,9 +38,8 @@ def preflight(
 ) -> list[Problem]:
     """All problems of the statement in `statement_dir`, sorted by file and line.
 
-    `final` turns warnings (drafts) into errors: nothing unreviewed may be published. Pages are
-    measured (`measure`) only when nothing else is wrong, since laying out is the slow part and
-    a broken statement cannot be laid out reliably anyway."""
+    `final` turns warnings (drafts) into errors: nothing unreviewed may be published. `measure`
+    lays out every document to count its pages, the slow part of a check."""
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
@@ -54,10 +53,10 @@ def preflight(
         if code != statement.meta.source_language:
             problems.extend(translation_problems(statement, code))
             problems.extend(_draft(statement, code))
+    if measure:
+        problems.extend(page_budget_problems(project, statement, jobs))
     if final:
         problems = [replace(problem, severity="error") for problem in problems]
-    if measure and not errors(problems):
-        problems.extend(page_budget_problems(project, statement, jobs))
     return sorted(set(problems))
 
 

@@ -90,15 +90,23 @@ def _paragraph_problems(statement: Statement, code: str) -> list[Problem]:
     wanted = len(statement.texts[source_code].body)
     have = len(statement.texts[code].body)
     document = statement.documents[code]
+    missing = [f"body.{index}" for index in range(have, wanted)]
     return [
-        document.problem(("body",), f"body.{index} is not translated (the {source_code} text "
-                         f"has {wanted} paragraphs, this file {have})")
-        for index in range(have, wanted)
+        document.problem(("body",), f"{_span(missing)} {'is' if len(missing) == 1 else 'are'} "
+                         f"not translated (the {source_code} text has {wanted} paragraphs, this "
+                         f"file {have})")
+        for _ in missing[:1]
     ] + [
         document.problem(("body", index), f"body.{index} has no {source_code} paragraph (the "
                          f"{source_code} text has {wanted} paragraphs, this file {have})")
         for index in range(wanted, have)
     ]
+
+
+def _span(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{names[0]} to {names[-1]}"
 
 
 def _stale_message(name: str, source_code: str, old: str | None, new: str) -> str:
