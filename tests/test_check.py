@@ -1,0 +1,207 @@
+"""`statement-pdf check` on broken statement folders: every problem, its exact message and its
+file:line:column, as an author sees them.
+
+tests/broken/_demo/ is a small valid statement (English and a Dari draft, recorded as translated
+from the English). Each other folder in tests/broken/ is laid over a copy of the project with that
+demo in it and breaks one thing; the expected lines are what `check` prints for it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import STATEMENT, STATEMENT_ID, run_cli
+
+BROKEN = Path(__file__).parent / "broken"
+DEMO = "data/statements/demo"
+DRAFT = (f"{DEMO}/fa-AF.yaml:3:9: warning: draft translation, not reviewed: have it reviewed, "
+         "then set status: approved")
+ORGANISATIONS = ("aje, arc, cpj, free-press-unlimited, front-line-defenders, iawrt, icorn, "
+                 "index-on-censorship, nai-soma, pen-afghanistan, pen-america, pen-germany, "
+                 "pen-international, pen-norway, rsf")
+
+EXPECTED = {
+    "malformed-yaml": [
+        f"{DEMO}/en.yaml:16:1: error: invalid YAML: could not find expected ':'",
+    ],
+    "wrong-types": [
+        f"{DEMO}/en.yaml:3:9: error: status: Input should be 'source', 'draft' or 'approved'",
+        f"{DEMO}/statement.yaml:3:7: error: date: Input should be a valid date or datetime, "
+        "invalid character in year",
+        f"{DEMO}/statement.yaml:7:14: error: signatories: Input should be a valid list",
+        f"{DEMO}/statement.yaml:10:12: error: media_contacts.0.email: 'press office' does not "
+        "have the expected form",
+    ],
+    "unknown-organisation": [
+        f"{DEMO}/statement.yaml:10:5: error: unknown organisation 'pen-atlantis' "
+        f"(expected one of: {ORGANISATIONS})",
+    ],
+    "missing-translation": [
+        DRAFT,
+        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 is not translated (the en text has 2 "
+        "paragraphs, this file 1)",
+        f"{DEMO}/statement.yaml:5:24: error: no ur.yaml: the statement is to be published in "
+        "ur but has no translation yet",
+    ],
+    "stale-translation": [
+        DRAFT,
+        f"{DEMO}/fa-AF.yaml:18:5: error: body.0 is out of date: en.yaml changed since it was "
+        "translated: … Foreigners Repatriation Plan’, was [-publicly-] announced on 3 October …",
+        f"{DEMO}/fa-AF.yaml:25:17: error: call_to_action is out of date: en.yaml changed since "
+        "it was translated: … government of Pakistan to [-immediately-] suspend {+at once+} its "
+        "‘Illegal Foreigners Repatriation …",
+    ],
+    "missing-glyph": [
+        f"{DEMO}/en.yaml:5:8: error: U+270A RAISED FIST has no glyph in the English fonts "
+        "(Noto Serif, Noto Sans)",
+        DRAFT,
+        f"{DEMO}/fa-AF.yaml:6:8: error: title is out of date: en.yaml changed since it was "
+        "translated: … persecuted by the Taliban {+✊+}",
+    ],
+    "over-long": [
+        f"{DEMO}/en.yaml:2:1: error: press.pdf in en: 3 pages, limit 2 (page_limit in "
+        "layouts/press/layout.yaml); page 3 starts with “harassment, has instilled a renewed "
+        "sense of fear …”",
+        DRAFT,
+        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 to body.14 are not translated (the en text has "
+        "15 paragraphs, this file 1)",
+    ],
+    "missing-logo": [
+        "data/organisations.yaml:8:9: error: file not found: {project}/data/logos/"
+        "reporters-without-borders.svg",
+    ],
+}
+
+
+@pytest.fixture
+def demo(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project copy with the demo statement, as the working directory (paths print short)."""
+    shutil.copytree(BROKEN / "_demo", project_copy, dirs_exist_ok=True)
+    monkeypatch.chdir(project_copy)
+    return project_copy
+
+
+def _check(*args: str) -> tuple[int, list[str]]:
+    """Exit code and the problem lines (the indented ones) of `statement-pdf check`."""
+    result = run_cli("check", *args)
+    return result.exit_code, [line.strip() for line in result.output.splitlines()
+                              if line.startswith("  ")]
+
+
+def test_the_demo_is_clean_except_its_draft(demo: Path) -> None:
+    assert _check(DEMO) == (0, [DRAFT])
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_a_broken_folder_is_reported_exactly(demo: Path, case: str) -> None:
+    shutil.copytree(BROKEN / case, demo, dirs_exist_ok=True)
+    expected = [line.replace("{project}", str(demo.resolve())) for line in EXPECTED[case]]
+    assert _check(DEMO) == (1, expected)
+
+
+def test_every_broken_folder_has_its_expectation() -> None:
+    cases = {folder.name for folder in BROKEN.iterdir() if not folder.name.startswith("_")}
+    assert cases == set(EXPECTED)
+
+
+def test_json_report_for_ci(demo: Path) -> None:
+    shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
+    result = run_cli("check", DEMO, "--format", "json", "--no-measure")
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert (report["errors"], report["warnings"]) == (2, 1)
+    stale = report["problems"][1]
+    assert {key: stale[key] for key in ("file", "line", "column", "severity")} == {
+        "file": f"{DEMO}/fa-AF.yaml", "line": 18, "column": 5, "severity": "error"}
+    assert stale["message"].startswith("body.0 is out of date")
+
+
+def test_final_turns_drafts_into_errors(demo: Path) -> None:
+    assert _check(DEMO, "--final", "--no-measure") == (1, [DRAFT.replace("warning", "error")])
+
+
+def test_a_missing_folder_is_a_usage_error(demo: Path) -> None:
+    assert run_cli("check", "data/statements/nothing-here").exit_code == 2
+
+
+# --- the bundled statement --------------------------------------------------------------------
+
+
+def test_bundled_statement_is_clean_except_the_drafts(project_copy: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    code, lines = _check(f"data/statements/{STATEMENT_ID}", "--no-measure")
+    assert code == 0
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "warning: draft translation, not reviewed: have it reviewed, then set status: approved"
+    ] * 3
+
+
+def test_editing_one_english_sentence_names_the_stale_field_in_each_translation(
+        project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    folder = Path("data/statements") / STATEMENT_ID
+    english = folder / "en.yaml"
+    english.write_text(english.read_text().replace("over 30,000 deportations",
+                                                   "over 40,000 deportations"))
+    code, lines = _check(str(folder), "--no-measure")
+    stale = [line for line in lines if "error" in line]
+    assert code == 1
+    assert stale == [
+        f"{folder}/{language}.yaml:29:5: error: body.1 is out of date: en.yaml changed since it "
+        "was translated: … months, resulting in over [-30,000-] {+40,000+} deportations in "
+        "April alone."
+        for language in ("fa-AF", "ps", "ur")
+    ]
+
+
+# --- recording translations, and the final build ----------------------------------------------
+
+
+def test_recording_a_translation_makes_it_current_again(demo: Path) -> None:
+    shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
+    translation = demo / DEMO / "fa-AF.yaml"
+    before = translation.read_text()
+    result = run_cli("translated", DEMO, "--lang", "fa-AF")
+    assert result.exit_code == 0, result.output
+    assert _check(DEMO, "--no-measure") == (0, [DRAFT])
+    after = translation.read_text()
+    assert after.split("translated_from:")[0] == before.split("translated_from:")[0]
+    assert "suspend at once" in (demo / DEMO / "translated-from" / "fa-AF.yaml").read_text()
+
+
+def test_translated_refuses_an_unknown_language(demo: Path) -> None:
+    result = run_cli("translated", DEMO, "--lang", "ur")
+    assert result.exit_code == 2
+    assert "no translation ur.yaml (translations: fa-AF)" in result.output
+
+
+def test_final_build_refuses_drafts_and_renders_nothing(project_copy: Path) -> None:
+    out = project_copy / "out"
+    result = run_cli("build", STATEMENT, "--final", "--out", out)
+    assert result.exit_code == 2
+    assert result.output.count("draft translation, not reviewed") == 3
+    assert not out.exists()
+
+
+def test_final_build_refuses_a_stale_translation(demo: Path) -> None:
+    shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
+    result = run_cli("build", DEMO, "--final", "--lang", "en", "--lang", "fa-AF",
+                     "--out", demo / "out")
+    assert result.exit_code == 2
+    assert "body.0 is out of date" in result.output
+    assert not (demo / "out").exists()
+
+
+def test_final_build_publishes_an_approved_current_statement(demo: Path) -> None:
+    translation = demo / DEMO / "fa-AF.yaml"
+    translation.write_text(translation.read_text().replace("status: draft", "status: approved"))
+    result = run_cli("build", DEMO, "--final", "--out", demo / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.relative_to(demo / "out").as_posix()
+                  for path in (demo / "out").rglob("*.pdf")) == [
+        "demo/en/press.pdf", "demo/fa-AF/press.pdf"]
