@@ -75,10 +75,10 @@ def read_yaml(file: Path) -> YamlDocument:
     finally:
         loader.dispose()
     document = YamlDocument(file, data)
-    duplicates: list[Problem] = []
-    _collect_marks(node, (), document, duplicates)
-    if duplicates:
-        raise InputError(duplicates)
+    problems: list[Problem] = []
+    _collect_marks(node, (), document, problems, set(), _position(node))
+    if problems:
+        raise InputError(problems)
     return document
 
 
@@ -87,22 +87,38 @@ def _fail(file: Path, line: int, column: int, message: str) -> InputError:
 
 
 def _collect_marks(
-    node: yaml.Node, path: Path_, document: YamlDocument, duplicates: list[Problem]
+    node: yaml.Node,
+    path: Path_,
+    document: YamlDocument,
+    problems: list[Problem],
+    visited: set[int],
+    used_at: tuple[int, int],
 ) -> None:
+    """Record where each value is; report duplicate keys and aliases.
+
+    An alias (*name) is the same node met twice. Statements never need one, and allowing them
+    would let a file refer to itself (an endless value) or multiply itself (a few lines that
+    expand to millions of values), so an alias is reported where it is used (`used_at`)."""
+    if id(node) in visited:
+        problems.append(Problem(document.file, *used_at, "aliases (*name) are not supported "
+                                "here: write the value out in full"))
+        return
+    visited.add(id(node))
     document.marks[path] = _position(node)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             if key in seen:
-                duplicates.append(Problem(document.file, *_position(key_node),
-                                          f"duplicate key '{key}'"))
+                problems.append(Problem(document.file, *_position(key_node),
+                                        f"duplicate key '{key}'"))
             seen.add(key)
             document.key_marks[(*path, key)] = _position(key_node)
-            _collect_marks(value_node, (*path, key), document, duplicates)
+            _collect_marks(value_node, (*path, key), document, problems, visited,
+                           _position(key_node))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_marks(item, (*path, index), document, duplicates)
+            _collect_marks(item, (*path, index), document, problems, visited, _position(node))
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
