@@ -5,6 +5,7 @@ problems, never in a traceback. The whole preflight (short of laying out) is hel
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -78,20 +79,27 @@ def contents(name: str) -> st.SearchStrategy[str | bytes]:
                      st.binary(max_size=40))
 
 
+@dataclass(frozen=True)
+class Workspace:
+    project: Project = field(repr=False)
+    folder: Path
+
+
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A copy of the project whose bundled statement each example overwrites."""
     root = tmp_path_factory.mktemp("fuzz")
     for folder in ("layouts", "assets", "data"):
         shutil.copytree(ROOT / folder, root / folder)
-    return load_project(root), root / "data" / "statements" / STATEMENT_ID
+    return Workspace(load_project(root), root / "data" / "statements" / STATEMENT_ID)
 
 
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_input_ends_in_a_statement_or_located_problems(
-        project: tuple[Project, Path], data: st.DataObject) -> None:
-    loaded, folder = project
+        workspace: Workspace, data: st.DataObject) -> None:
+    folder = workspace.folder
     name = data.draw(st.sampled_from(FILES), label="file")
     content = data.draw(contents(name), label="content")
     for original in FILES:
@@ -102,7 +110,7 @@ def test_any_input_ends_in_a_statement_or_located_problems(
     else:
         target.write_text(content, encoding="utf-8")
     try:
-        statement = load_statement(folder, loaded)
+        statement = load_statement(folder, workspace.project)
     except InputError as error:
         assert error.problems
         for problem in error.problems:

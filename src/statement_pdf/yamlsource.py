@@ -60,7 +60,10 @@ def read_yaml(file: Path) -> YamlDocument:
         raise _fail(file, 1, 1, "file not found") from None
     except UnicodeDecodeError as error:
         raise _fail(file, 1, error.start + 1, "not UTF-8 text (save the file as UTF-8)") from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        raise _unacceptable(file, text, error) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -80,6 +83,14 @@ def read_yaml(file: Path) -> YamlDocument:
     if problems:
         raise InputError(problems)
     return document
+
+
+def _unacceptable(file: Path, text: str, error: yaml.reader.ReaderError) -> InputError:
+    """YAML refuses control characters (such as NUL) anywhere in a file, before parsing."""
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - text.rfind("\n", 0, error.position)
+    return _fail(file, line, column, f"invalid YAML: character U+{error.character:04X} is not "
+                 "allowed in a YAML file (delete it)")
 
 
 def _fail(file: Path, line: int, column: int, message: str) -> InputError:
