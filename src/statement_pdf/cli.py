@@ -167,7 +167,7 @@ def new(
         _report_problems(error)
         raise typer.Exit(2) from None
     out.print(f"created {folder}: fill in statement.yaml and en.yaml, then run "
-              f"`statement-pdf check {folder}`", markup=False)
+              f"`statement-pdf check {folder}`", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -178,7 +178,7 @@ def languages() -> None:
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
-    table = Table("code", "name", "native name", "direction", "script", "digits", "calendar")
+    table = Table("code", "name", "native", "dir", "script", "digits", "calendars")
     for code, language in sorted(project.languages.items()):
         table.add_row(code, language.name, language.native_name, language.direction,
                       language.script, language.digits, ", ".join(language.dates.forms))

@@ -46,4 +46,4 @@ def scaffold(project: Project, slug: str, date: dt.date) -> Path:
 
 def _comment_list(ids: dict[str, object]) -> str:
     """The ids, wrapped into YAML comment lines (the template supplies the first "# ")."""
-    return "\n# ".join(wrap(", ".join(sorted(ids)), width=90))
+    return "\n# ".join(wrap(", ".join(sorted(ids)), width=96, break_on_hyphens=False))
