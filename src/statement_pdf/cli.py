@@ -1,6 +1,6 @@
 """The `statement-pdf` command: a thin layer over load → compose → render → publish.
 
-Exit codes: 0 success, 1 a document failed, 2 bad input or usage.
+Exit codes: 0 success, 1 a document failed (`check`: problems found), 2 bad input or usage.
 """
 
 from __future__ import annotations
