@@ -134,7 +134,7 @@ def test_a_missing_folder_is_a_usage_error(demo: Path) -> None:
 def test_bundled_statement_is_clean_except_the_drafts(project_copy: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
-    code, lines = _check(f"data/statements/{STATEMENT_ID}", "--no-measure")
+    code, lines = _check(f"data/statements/{STATEMENT_ID}")
     assert code == 0
     assert [line.split(": ", 1)[1] for line in lines] == [
         "warning: draft translation, not reviewed: have it reviewed, then set status: approved"
