@@ -174,10 +174,17 @@ def test_recording_a_translation_makes_it_current_again(demo: Path) -> None:
     assert "suspend at once" in (demo / DEMO / "translated-from" / "fa-AF.yaml").read_text()
 
 
-def test_translated_refuses_an_unknown_language(demo: Path) -> None:
-    result = run_cli("translated", DEMO, "--lang", "ur")
-    assert result.exit_code == 2
-    assert "no translation ur.yaml (translations: fa-AF)" in result.output
+def test_translated_refuses_an_unknown_language_or_a_missing_paragraph(demo: Path) -> None:
+    unknown = run_cli("translated", DEMO, "--lang", "ur")
+    assert unknown.exit_code == 2
+    assert f"{DEMO}:1:1: error: no translation ur.yaml (translations: fa-AF)" in unknown.output
+    shutil.copytree(BROKEN / "missing-translation", demo, dirs_exist_ok=True)
+    record = (demo / DEMO / "fa-AF.yaml").read_text()
+    incomplete = run_cli("translated", DEMO, "--all")
+    assert incomplete.exit_code == 2
+    assert f"{DEMO}/fa-AF.yaml:18:3: error: body.1 is not translated" in incomplete.output
+    assert (demo / DEMO / "fa-AF.yaml").read_text() == record
+    assert run_cli("translated", DEMO).exit_code == 2, "which translations must be named"
 
 
 def test_final_build_refuses_drafts_and_renders_nothing(project_copy: Path) -> None:

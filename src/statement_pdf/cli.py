@@ -16,11 +16,11 @@ from rich.table import Table
 
 from . import check as preflight_report
 from .check import preflight
-from .errors import InputError, Problem
+from .errors import InputError
 from .load import find_project_root, load_project, load_statement
 from .publish import plan, run
 from .scaffold import scaffold
-from .translations import stamp
+from .translations import record_translations
 
 app = typer.Typer(
     help="Publish joint statements as print-ready PDFs in every language.",
@@ -128,24 +128,25 @@ def check(
 def translated(
     statement_dir: Annotated[Path, typer.Argument(help="The statement's folder.")],
     lang: Annotated[list[str] | None, typer.Option(
-        "--lang", help="Translation that is up to date (repeatable); default: all.")] = None,
+        "--lang", help="A translation that is up to date (repeatable).")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every translation of the statement.")] = False,
 ) -> None:
     """Record that translations are up to date with the current source text.
 
-    Run it when a translation has been brought in line with the source: `check` then compares
+    Run it once a translation has been brought in line with the source: `check` then compares
     later changes of the source with this version."""
+    if not lang and not every:
+        err.print("name the translations that are up to date: --lang CODE (repeatable) or --all",
+                  markup=False)
+        raise typer.Exit(2)
     try:
         statement = load_statement(statement_dir, load_project(find_project_root(statement_dir)))
-        translations = [code for code in statement.languages[1:] if not lang or code in lang]
-        if unknown := sorted(set(lang or []) - set(statement.languages[1:])):
-            raise InputError([Problem(statement_dir, 1, 1, f"no translation {code}.yaml "
-                                      f"(translations: {', '.join(statement.languages[1:])})")
-                              for code in unknown])
+        recorded = record_translations(statement, None if every else lang)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
-    for code in translations:
-        stamp(statement, code)
+    for code in recorded:
         out.print(f"recorded {code}.yaml as translated from the current "
                   f"{statement.meta.source_language}.yaml", markup=False)
 

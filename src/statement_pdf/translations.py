@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
+from .errors import InputError, Problem
 from .load import Statement, StatementText
 from .render import write_atomically
 
@@ -159,6 +159,22 @@ def _read_snapshot(file: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(key): value for key, value in data.items() if isinstance(value, str)}
+
+
+def record_translations(statement: Statement, codes: list[str] | None) -> list[str]:
+    """Record translations `codes` (None: all) as made from the current source text. Nothing is
+    written unless every one of them exists and has as many paragraphs as the source."""
+    translations = statement.languages[1:]
+    problems = [Problem(statement.folder, 1, 1, f"no translation {code}.yaml (translations: "
+                        f"{', '.join(translations) or 'none'})")
+                for code in codes or [] if code not in translations]
+    chosen = [code for code in translations if codes is None or code in codes]
+    problems += [problem for code in chosen for problem in _paragraph_problems(statement, code)]
+    if problems:
+        raise InputError(problems)
+    for code in chosen:
+        stamp(statement, code)
+    return chosen
 
 
 def stamp(statement: Statement, code: str) -> None:
