@@ -324,6 +324,10 @@ def _check_statement_references(
     if meta.source_language not in project.languages:
         problems.append(document.problem(
             ("source_language",), _unknown("language", meta.source_language, project.languages)))
+    for index, code in enumerate(meta.languages):
+        if code not in project.languages:
+            problems.append(document.problem(
+                ("languages", index), _unknown("language", code, project.languages)))
     for index, organisation in enumerate(meta.signatories):
         if organisation not in project.organisations:
             problems.append(document.problem(
