@@ -40,6 +40,12 @@ EXPECTED = {
         f"{DEMO}/statement.yaml:10:5: error: unknown organisation 'pen-atlantis' "
         f"(expected one of: {ORGANISATIONS})",
     ],
+    "unknown-references": [
+        f"{DEMO}/statement.yaml:5:24: error: unknown language 'uz' (expected one of: ar, en, "
+        "fa-AF, ps, ur)",
+        f"{DEMO}/statement.yaml:6:8: error: unknown brand 'amnesty' (expected one of: "
+        "coalition)",
+    ],
     "missing-translation": [
         DRAFT,
         f"{DEMO}/fa-AF.yaml:18:3: error: body.1 is not translated (the en text has 2 "
