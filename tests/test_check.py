@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STATEMENT, STATEMENT_ID, run_cli
+from conftest import STATEMENT, STATEMENT_ID, pdftotext, run_cli
 
 BROKEN = Path(__file__).parent / "broken"
 DEMO = "data/statements/demo"
@@ -218,3 +218,6 @@ def test_final_build_publishes_an_approved_current_statement(demo: Path) -> None
     assert sorted(path.relative_to(demo / "out").as_posix()
                   for path in (demo / "out").rglob("*.pdf")) == [
         "demo/en/press.pdf", "demo/fa-AF/press.pdf"]
+    dari = pdftotext(demo / "out" / "demo" / "fa-AF" / "press.pdf")
+    assert "پاکستان" in dari
+    assert "ترجمهٔ غیررسمی" not in dari, "an approved translation carries no draft notice"
