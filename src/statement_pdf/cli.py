@@ -48,12 +48,15 @@ def build(
     paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.a4,
     emit_html: Annotated[bool, typer.Option(
         "--emit-html", help="Also write the composed HTML beside each PDF.")] = False,
+    profile: Annotated[str | None, typer.Option(
+        help="Output profile from data/profiles.yaml (accessible, archive, print); "
+             "default: each layout's own.")] = None,
 ) -> None:
     """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant."""
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, lang, variant, paper.value)
+        jobs = plan(project, statement, lang, variant, paper.value, profile)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
