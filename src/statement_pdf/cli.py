@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 a document failed, 2 bad input or usage.
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 
 from .errors import InputError
+from .inspect_pdf import describe, inspect_pdf
 from .load import find_project_root, load_project, load_statement
 from .publish import plan, run
 
@@ -70,7 +72,26 @@ def build(
     raise typer.Exit(1 if failed else 0)
 
 
-def _report_problems(error: InputError) -> None:
+@app.command()
+def inspect(
+    pdf_file: Annotated[Path, typer.Argument(help="The PDF to look into.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """What a PDF claims and contains: standard and profile, pages, paper and print boxes,
+    language, tags, metadata, bookmarks, fonts (embedded, subset), attached files."""
+    try:
+        report = inspect_pdf(pdf_file)
+    except InputError as error:
+        _report_problems(error, consequence="nothing to inspect.")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in describe(report):
+            out.print(line, markup=False, soft_wrap=True)
+
+
+def _report_problems(error: InputError, consequence: str = "nothing was rendered.") -> None:
     for problem in error.problems:
         err.print(str(problem), markup=False, soft_wrap=True)
-    err.print(f"{len(error.problems)} problem(s); nothing was rendered.", markup=False)
+    err.print(f"{len(error.problems)} problem(s); {consequence}", markup=False)

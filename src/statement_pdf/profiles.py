@@ -22,6 +22,8 @@ from .load import Profile, Project
 
 Finisher = Callable[[Document, pydyf.PDF], None]
 POINTS_PER_MM = 72 / 25.4
+ATTACHMENT_MEDIA_TYPE = "application/yaml"
+"""Every attachment is one of the statement's YAML files (RFC 9512)."""
 
 
 def check_profile(project: Project, name: str | None) -> None:
@@ -60,6 +62,8 @@ def _finisher(profile: Profile) -> Finisher:
     steps: list[Finisher] = []
     if profile.pdf_tags:
         steps.append(add_actual_text)
+    if profile.attach_sources:
+        steps.append(describe_attachments)
     if profile.output_profile:
         steps.append(calibrate_rgb)
     if profile.bleed_mm:
@@ -69,6 +73,18 @@ def _finisher(profile: Profile) -> Finisher:
         for step in steps:
             step(document, pdf)
     return finish
+
+
+def describe_attachments(document: Document, pdf: pydyf.PDF) -> None:
+    """Name the attachments' media type (WeasyPrint writes application/octet-stream, which
+    tells an archivist nothing) and list each once in the catalog's /AF (WeasyPrint lists the
+    embedded files twice)."""
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Filespec":
+            stream = pdf.objects[int(item["EF"]["F"].split()[0])]
+            stream.extra["Subtype"] = "/" + ATTACHMENT_MEDIA_TYPE.replace("/", "#2f")
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def set_bleed_box(document: Document, pdf: pydyf.PDF, points: float) -> None:
