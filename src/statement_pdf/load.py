@@ -250,7 +250,8 @@ def load_project(root: Path) -> Project:
     layouts = _load_each(sorted((root / "layouts").glob("*/layout.yaml")), Layout, problems)
     organisations = _load_list(data / "organisations.yaml", Organisation, problems)
     fonts = _load_fonts(root / "assets" / "fonts", problems)
-    profiles = _load_profiles(data / "profiles.yaml", root / "layouts" / "profiles", problems)
+    profiles, profile_names = _load_profiles(data / "profiles.yaml", root / "layouts" / "profiles",
+                                             problems)
     for document, language in languages:
         if document.file.stem != language.code:
             problems.append(document.problem(("code",), f"code '{language.code}' must match "
@@ -266,9 +267,9 @@ def load_project(root: Path) -> Project:
     for document, brand in brands:
         _check_file(document, ("logo",), data, brand.logo, problems)
     for document, layout in layouts:
-        if layout.profile not in profiles:
+        if layout.profile not in profile_names:
             problems.append(document.problem(("profile",), _unknown("profile", layout.profile,
-                                                                    profiles)))
+                                                                    profile_names)))
         for key, name in [("template", layout.template),
                           *(("stylesheets", css) for css in layout.stylesheets)]:
             _check_file(document, (key,), document.file.parent, name, problems)
@@ -306,15 +307,19 @@ def _load_fonts(folder: Path, problems: list[Problem]) -> FontRegistry:
     return registry.model_copy(update={"folder": folder})
 
 
-def _load_profiles(file: Path, stylesheets: Path, problems: list[Problem]) -> dict[str, Profile]:
-    """The profiles by name, each stylesheet present under layouts/profiles/ and each output
-    profile present on this machine (it comes from a system package: see the Makefile)."""
+def _load_profiles(
+    file: Path, stylesheets: Path, problems: list[Problem]
+) -> tuple[dict[str, Profile], dict[str, object]]:
+    """The valid profiles by name, each stylesheet present under layouts/profiles/ and each
+    output profile present on this machine (it comes from a system package: see the Makefile);
+    and every name the file declares, so that a layout naming a broken profile is not reported
+    as well."""
     document = _read(file, problems)
     if document is None:
-        return {}
+        return {}, {}
     if not isinstance(document.data, dict):
         problems.append(document.problem((), "expected a mapping of profile names to profiles"))
-        return {}
+        return {}, {}
     profiles = {}
     for name, data in document.data.items():
         profile = _validate(document, data, (name,), Profile, problems)
@@ -326,7 +331,7 @@ def _load_profiles(file: Path, stylesheets: Path, problems: list[Problem]) -> di
             problems.append(document.problem((name, "output_profile"), "ICC profile not found: "
                                              f"{profile.output_profile} (run `make setup`)"))
         profiles[name] = profile
-    return profiles
+    return profiles, document.data
 
 
 def load_statement(folder: Path, project: Project) -> Statement:
