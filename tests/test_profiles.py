@@ -208,6 +208,9 @@ def test_every_logo_has_the_organisation_name_as_alternative_text(built, stateme
         alts = [figure.get("alt_text") for figure in figures]
         assert len(alts) == len(statement.meta.signatories) + 1  # and the brand's logo
         assert all(alts), f"{language}: a figure without /Alt"
+        assert not [alt for alt in alts if "<" in alt or ">" in alt], f"{language}: markup"
+        brand = project.brands[statement.meta.brand].name
+        assert any(brand in squeeze_keep_spaces(alt) for alt in alts), (language, brand)
         for org_id in statement.meta.signatories:
             organisation = project.organisations[org_id]
             name = organisation.names.get(language, organisation.name)
