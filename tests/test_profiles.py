@@ -335,9 +335,12 @@ def test_print_declares_a_cmyk_print_condition_and_calibrated_rgb(built):
         assert str(pdf.trailer.Info.Trapped) == "/False"
 
 
-def test_print_profile_keeps_the_text_readable(built):
+def test_print_has_no_annotations_but_keeps_the_linked_text(built):
+    """PDF/X: no annotations inside the bleed box; on paper a link does nothing anyway."""
     with pdfplumber.open(built["print", "en"]) as pdf:
-        assert "ENDS" in squeeze(pdf.pages[-1].extract_text())
+        assert not [page.annots for page in pdf.pages if page.annots]
+        text = squeeze(pdf.pages[-1].extract_text())
+    assert "press@example.org" in text and "ENDS" in text
 
 
 # --- choosing a profile -----------------------------------------------------------------------

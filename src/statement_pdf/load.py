@@ -155,6 +155,8 @@ class Profile(Schema):
     pdf_variant: Literal["pdf/ua-1", "pdf/a-3a", "pdf/x-4"] | None = None
     pdf_tags: bool = True
     attach_sources: bool = False
+    links: bool = True
+    """False: no link annotations (the linked text stays)."""
     stylesheets: list[Text] = []
     bleed_mm: float | None = Field(default=None, gt=0, le=10)
     """The BleedBox: how far past the trim the print shop may use (the CSS bleed, drawn with

@@ -66,6 +66,8 @@ def _finisher(profile: Profile) -> Finisher:
         steps.append(describe_attachments)
     if profile.output_profile:
         steps.append(calibrate_rgb)
+    if not profile.links:
+        steps.append(remove_links)
     if profile.bleed_mm:
         steps.append(partial(set_bleed_box, points=profile.bleed_mm * POINTS_PER_MM))
 
@@ -85,6 +87,26 @@ def describe_attachments(document: Document, pdf: pydyf.PDF) -> None:
             stream.extra["Subtype"] = "/" + ATTACHMENT_MEDIA_TYPE.replace("/", "#2f")
     if "AF" in pdf.catalog:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def remove_links(document: Document, pdf: pydyf.PDF) -> None:
+    """Drop the link annotations and their references in the structure tree; the Link
+    structure elements keep the linked text, so it is still read as a link's words."""
+    annotations = {reference for page in pages(pdf) for reference in page.pop("Annots", [])}
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/StructElem":
+            item["K"] = pydyf.Array(kid for kid in item["K"]
+                                    if not _is_reference_to(pdf, kid, annotations))
+
+
+def _is_reference_to(pdf: pydyf.PDF, kid: object, annotations: set[str]) -> bool:
+    """Whether a structure element's kid is an object reference (OBJR) to one of
+    `annotations`."""
+    if not isinstance(kid, str) or not kid.endswith(" R"):
+        return False
+    target = pdf.objects[int(kid.split()[0])]
+    return (isinstance(target, pydyf.Dictionary) and target.get("Type") == "/OBJR"
+            and target.get("Obj") in annotations)
 
 
 def set_bleed_box(document: Document, pdf: pydyf.PDF, points: float) -> None:
