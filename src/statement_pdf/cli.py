@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a document failed (`check`: problems found), 2 bad inpu
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from rich.table import Table
 from . import check as preflight_report
 from .check import preflight
 from .errors import InputError
+from .inspect_pdf import describe, inspect_pdf
 from .load import find_project_root, load_project, load_statement
 from .publish import plan, run
 from .scaffold import scaffold
@@ -59,6 +61,9 @@ def build(
     paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.a4,
     emit_html: Annotated[bool, typer.Option(
         "--emit-html", help="Also write the composed HTML beside each PDF.")] = False,
+    profile: Annotated[str | None, typer.Option(
+        help="Output profile from data/profiles.yaml (accessible, archive, print); "
+             "default: each layout's own.")] = None,
     final: Annotated[bool, typer.Option(
         "--final", help="Publication build: refuse drafts, out-of-date translations and any "
         "problem `check` finds, rendering nothing.")] = False,
@@ -69,7 +74,7 @@ def build(
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, lang, variant, paper.value)
+        jobs = plan(project, statement, lang, variant, paper.value, profile)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
@@ -83,9 +88,29 @@ def build(
     raise typer.Exit(1 if failed else 0)
 
 
-def _report_problems(error: InputError) -> None:
+@app.command()
+def inspect(
+    pdf_file: Annotated[Path, typer.Argument(help="The PDF to look into.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """What a PDF claims and contains: standard and profile, pages, paper and print boxes,
+    language, tags, metadata, bookmarks, fonts (embedded, subset), attached files."""
+    try:
+        report = inspect_pdf(pdf_file)
+    except InputError as error:
+        _report_problems(error, consequence="nothing to inspect.")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in describe(report):
+            out.print(line, markup=False, soft_wrap=True)
+
+
+def _report_problems(error: InputError, consequence: str = "nothing was rendered.") -> None:
     for problem in error.problems:
         err.print(str(problem), markup=False, soft_wrap=True)
+    err.print(f"{len(error.problems)} problem(s); {consequence}", markup=False)
     err.print(f"{len(error.problems)} problem(s); nothing was rendered.", markup=False)
 
 
@@ -93,8 +118,8 @@ def _refuse_unless_final(statement_dir: Path, languages: list[str] | None,
                          variants: list[str] | None) -> None:
     problems = preflight(statement_dir, final=True, languages=languages, variants=variants)
     if problems:
-        _report_problems(InputError(problems))
-        err.print("--final: this statement is not ready for publication.", markup=False)
+        _report_problems(InputError(problems), consequence="--final: nothing was rendered, "
+                         "the statement is not ready for publication.")
         raise typer.Exit(2)
 
 
@@ -144,7 +169,7 @@ def translated(
         statement = load_statement(statement_dir, load_project(find_project_root(statement_dir)))
         recorded = record_translations(statement, None if every else lang)
     except InputError as error:
-        _report_problems(error)
+        _report_problems(error, consequence="nothing was recorded.")
         raise typer.Exit(2) from None
     for code in recorded:
         out.print(f"recorded {code}.yaml as translated from the current "
@@ -165,7 +190,7 @@ def new(
         err.print(f"--date {date}: expected a date as YYYY-MM-DD", markup=False)
         raise typer.Exit(2) from None
     except InputError as error:
-        _report_problems(error)
+        _report_problems(error, consequence="nothing was created.")
         raise typer.Exit(2) from None
     out.print(f"created {folder}: fill in statement.yaml and en.yaml, then run "
               f"`statement-pdf check {folder}`", markup=False, soft_wrap=True)
@@ -177,7 +202,7 @@ def languages() -> None:
     try:
         project = load_project(find_project_root(Path.cwd()))
     except InputError as error:
-        _report_problems(error)
+        _report_problems(error, consequence="the project's data must be fixed first.")
         raise typer.Exit(2) from None
     table = Table("code", "name", "native", "dir", "script", "digits", "calendars")
     for code, language in sorted(project.languages.items()):

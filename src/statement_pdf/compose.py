@@ -16,9 +16,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import __version__
 from .errors import InputError
 from .fonts import face_css, glyph_problems, missing_glyphs
-from .load import Brand, Project, Statement
+from .load import Brand, Profile, Project, Statement
 from .localise import Localiser
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -33,6 +34,8 @@ class Job:
     variant: str
     paper: str = "a4"
     recipient: str | None = None
+    profile: str | None = None
+    """An output profile from data/profiles.yaml; None: the layout's default."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
     layout = project.layouts[job.variant]
     layout_dir = project.layout_dir(job.variant)
     context = context_for(project, job)
+    profile_css = [f"../profiles/{name}" for name in job_profile(project, job).stylesheets]
     html = env.get_template(f"{job.variant}/{layout.template}").render(
-        **context, stylesheets=layout.stylesheets)
+        **context, stylesheets=[*layout.stylesheets, *profile_css])
     return Composed(html=html, base_url=layout_dir.resolve().as_uri() + "/",
                     title=context["plain_title"])
 
@@ -99,6 +103,31 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
                   "footer": local.text(brand.words(language.code).footer),
                   "logo": _data_url(project, brand.logo)},
         "generated_css": Markup(_generated_css(project, job, local)),
+        "metadata": _metadata(project, job, local),
+    }
+
+
+def profile_name(project: Project, job: Job) -> str:
+    return job.profile or project.layouts[job.variant].profile
+
+
+def job_profile(project: Project, job: Job) -> Profile:
+    return project.profiles[profile_name(project, job)]
+
+
+def _metadata(project: Project, job: Job, local: Localiser) -> dict[str, Any]:
+    """What WeasyPrint writes into the PDF's document information and XMP, as plain text: the
+    signatories are the authors (the coalition), the lead is the subject, and the generator
+    names the profile so that `statement-pdf inspect` can tell which one a file was made for."""
+    statement = job.statement
+    text = statement.texts[job.language]
+    keywords = text.keywords or statement.texts[statement.meta.source_language].keywords
+    return {
+        "authors": [_organisation(project, local, org_id)["name"].striptags()
+                    for org_id in statement.meta.signatories],
+        "description": local.markup(text.lead).striptags(),
+        "keywords": ", ".join(keywords),
+        "generator": f"statement-pdf {__version__}, profile {profile_name(project, job)}",
     }
 
 
@@ -133,7 +162,18 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f"--text-font-latin: {_font_stack(_latin_first(project, language.fonts.text))}; "
         f"--heading-font-latin: {_font_stack(_latin_first(project, language.fonts.heading))}; }}",
         _page_css(job.paper, local, brand, _latin_first(project, language.fonts.heading)),
+        _colour_profile_css(job_profile(project, job)),
     ])
+
+
+def _colour_profile_css(profile: Profile) -> str:
+    """The print condition as the document's CMYK colour profile: WeasyPrint writes it as the
+    PDF/X output intent."""
+    if not profile.output_profile:
+        return ""
+    source = css_string(profile.output_profile.as_uri())
+    return (f"@color-profile device-cmyk {{ src: url({source}); "
+            "components: cyan, magenta, yellow, black; }")
 
 
 def _latin_first(project: Project, families: list[str]) -> list[str]:

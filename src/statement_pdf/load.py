@@ -145,6 +145,25 @@ class Layout(Schema):
     stylesheets: list[Text] = []
     output: Text
     page_limit: int = Field(default=2, ge=1)
+    profile: Id = "accessible"
+    """The output profile (data/profiles.yaml) used unless the build names another."""
+
+
+class Profile(Schema):
+    """What a PDF claims (one WeasyPrint pdf_variant) and what is needed to meet the claim."""
+
+    description: Text
+    pdf_variant: Literal["pdf/ua-1", "pdf/a-3a", "pdf/x-4"] | None = None
+    pdf_tags: bool = True
+    attach_sources: bool = False
+    links: bool = True
+    """False: no link annotations (the linked text stays)."""
+    stylesheets: list[Text] = []
+    bleed_mm: float | None = Field(default=None, gt=0, le=10)
+    """The BleedBox: how far past the trim the print shop may use (the CSS bleed, drawn with
+    the crop marks, is wider)."""
+    output_profile: Path | None = None
+    """An ICC output profile (absolute path, from a system package): the print condition."""
 
 
 # --- a statement (data/statements/<id>/) -----------------------------------------------------
@@ -175,6 +194,8 @@ class StatementText(Schema):
     lead: Text
     body: list[Text] = Field(min_length=1)
     call_to_action: Text
+    keywords: list[Text] = []
+    """For the PDF's metadata; a translation without its own uses the source's."""
     translated_from: dict[str, Fingerprint] | None = None
     """Translations only: field → fingerprint of the source text it was translated from
     (written by `statement-pdf translated`, see translations.py)."""
@@ -193,6 +214,7 @@ class Project:
     brands: dict[str, Brand]
     layouts: dict[str, Layout]
     fonts: FontRegistry
+    profiles: dict[str, Profile] = field(default_factory=dict)
     documents: dict[str, YamlDocument] = field(default_factory=dict)
     """The parsed files, by name relative to data/ without .yaml ("languages/ur"), so that
     later checks can point at the line of a value."""
@@ -236,6 +258,8 @@ def load_project(root: Path) -> Project:
     layouts = _load_each(sorted((root / "layouts").glob("*/layout.yaml")), Layout, problems)
     organisations = _load_list(data / "organisations.yaml", Organisation, problems)
     fonts = _load_fonts(root / "assets" / "fonts", problems)
+    profiles, profile_names = _load_profiles(data / "profiles.yaml", root / "layouts" / "profiles",
+                                             problems)
     for document, language in languages:
         if document.file.stem != language.code:
             problems.append(document.problem(("code",), f"code '{language.code}' must match "
@@ -251,6 +275,9 @@ def load_project(root: Path) -> Project:
     for document, brand in brands:
         _check_file(document, ("logo",), data, brand.logo, problems)
     for document, layout in layouts:
+        if layout.profile not in profile_names:
+            problems.append(document.problem(("profile",), _unknown("profile", layout.profile,
+                                                                    profile_names)))
         for key, name in [("template", layout.template),
                           *(("stylesheets", css) for css in layout.stylesheets)]:
             _check_file(document, (key,), document.file.parent, name, problems)
@@ -263,6 +290,7 @@ def load_project(root: Path) -> Project:
         brands={brand.id: brand for _, brand in brands},
         layouts={layout.variant: layout for _, layout in layouts},
         fonts=fonts,
+        profiles=profiles,
         documents={_data_name(data, document.file): document
                    for document, *_ in [*languages, *brands, *organisations[:1]]},
     )
@@ -285,6 +313,33 @@ def _load_fonts(folder: Path, problems: list[Problem]) -> FontRegistry:
                         problems)
         _check_file(document, ("families", name, "licence"), folder, family.licence, problems)
     return registry.model_copy(update={"folder": folder})
+
+
+def _load_profiles(
+    file: Path, stylesheets: Path, problems: list[Problem]
+) -> tuple[dict[str, Profile], dict[str, object]]:
+    """The valid profiles by name, each stylesheet present under layouts/profiles/ and each
+    output profile present on this machine (it comes from a system package: see the Makefile);
+    and every name the file declares, so that a layout naming a broken profile is not reported
+    as well."""
+    document = _read(file, problems)
+    if document is None:
+        return {}, {}
+    if not isinstance(document.data, dict):
+        problems.append(document.problem((), "expected a mapping of profile names to profiles"))
+        return {}, {}
+    profiles = {}
+    for name, data in document.data.items():
+        profile = _validate(document, data, (name,), Profile, problems)
+        if profile is None:
+            continue
+        for index, css in enumerate(profile.stylesheets):
+            _check_file(document, (name, "stylesheets", index), stylesheets, css, problems)
+        if profile.output_profile and not profile.output_profile.is_file():
+            problems.append(document.problem((name, "output_profile"), "ICC profile not found: "
+                                             f"{profile.output_profile} (run `make setup`)"))
+        profiles[name] = profile
+    return profiles, document.data
 
 
 def load_statement(folder: Path, project: Project) -> Statement:

@@ -12,6 +12,7 @@ from pathlib import Path
 from .compose import Job, compose, environment
 from .errors import InputError, Problem, RenderError
 from .load import Project, Statement
+from .profiles import check_profile, render_options
 from .render import Renderer, write_atomically
 
 
@@ -30,6 +31,7 @@ def plan(
     languages: list[str] | None = None,
     variants: list[str] | None = None,
     paper: str = "a4",
+    profile: str | None = None,
 ) -> list[Job]:
     """Every requested language × variant; an unknown one is a located usage error."""
     languages = languages or statement.languages
@@ -45,7 +47,9 @@ def plan(
     ]
     if problems:
         raise InputError(problems)
-    return [Job(statement, code, variant, paper) for code in languages for variant in variants]
+    check_profile(project, profile)
+    return [Job(statement, code, variant, paper, profile=profile)
+            for code in languages for variant in variants]
 
 
 def output_path(project: Project, out: Path, job: Job) -> Path:
@@ -62,7 +66,7 @@ def run(project: Project, jobs: list[Job], out: Path, emit_html: bool = False) -
             composed = compose(project, job, env)
             if emit_html:
                 write_atomically(target.with_suffix(".html"), composed.html.encode())
-            rendered = renderer.render(composed, target)
+            rendered = renderer.render(composed, target, **render_options(project, job))
         except (InputError, RenderError) as error:
             outcomes.append(Outcome(job, target, error=str(error)))
             continue

@@ -22,8 +22,14 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import actualtext
 from .compose import Composed
 from .errors import RenderError
+
+actualtext.install()
+
+SYSTEM_COLOUR_PROFILES = Path("/usr/share/color/icc")
+"""Where Debian installs ICC profiles; a print profile's output condition is read from here."""
 
 
 class ProjectFetcher(URLFetcher):
@@ -64,7 +70,8 @@ class Renderer:
 
     def __init__(self, project_root: Path) -> None:
         self.fetcher = ProjectFetcher(
-            [project_root / "layouts", project_root / "assets", project_root / "data"])
+            [project_root / "layouts", project_root / "assets", project_root / "data",
+             SYSTEM_COLOUR_PROFILES])
         self.font_config = FontConfiguration()
         self.image_cache: dict = {}
 

@@ -1,0 +1,239 @@
+"""`statement-pdf inspect`: what a PDF claims and contains, read back from the file itself.
+
+Before a letter goes to a registry or a press release to a print shop, a person wants to see
+what they are sending: which standard it claims (the XMP identification schemas), which of our
+profiles made it, the paper and the print boxes, whether every font is embedded, the language,
+whether it is tagged, the metadata, the bookmarks and the attached source files. Everything here
+is read with pikepdf from the PDF alone, so it works on any PDF, ours or not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from .errors import InputError, Problem
+
+POINTS_PER_MM = 72 / 25.4
+PAPER_NAMES = {(210, 297): "A4", (216, 279): "Letter", (148, 210): "A5", (297, 420): "A3"}
+_PROFILE = re.compile(r"\bprofile (\S+)")
+_XMP = {
+    "pdfuaid": "{http://www.aiim.org/pdfua/ns/id/}",
+    "pdfaid": "{http://www.aiim.org/pdfa/ns/id/}",
+    "pdfxid": "{http://www.npes.org/pdfx/ns/id/}",
+    "dc": "{http://purl.org/dc/elements/1.1/}",
+    "pdf": "{http://ns.adobe.com/pdf/1.3/}",
+    "xmp": "{http://ns.adobe.com/xap/1.0/}",
+}
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str
+    subtype: str
+    embedded: bool
+    subset: bool
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    relationship: str
+    media_type: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Report:
+    path: str
+    pdf_version: str
+    pages: int
+    paper: str
+    trim_mm: tuple[float, float]
+    media_mm: tuple[float, float]
+    bleed_mm: float | None
+    claims: list[str]
+    profile: str | None
+    language: str | None
+    tagged: bool
+    output_intent: str | None
+    metadata: dict[str, str]
+    bookmarks: list[str]
+    links: int
+    fonts: list[Font] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def inspect_pdf(path: Path) -> Report:
+    try:
+        pdf = pikepdf.open(path)
+    except (OSError, pikepdf.PdfError) as error:
+        raise InputError([Problem(path, 1, 1, f"not a readable PDF: {error}")]) from None
+    with pdf:
+        xmp = dict(pdf.open_metadata(set_pikepdf_as_editor=False))
+        first = pdf.pages[0] if pdf.pages else None
+        trim = _box_size(first, "/TrimBox") if first is not None else (0.0, 0.0)
+        return Report(
+            path=str(path),
+            pdf_version=pdf.pdf_version,
+            pages=len(pdf.pages),
+            paper=_paper_name(trim),
+            trim_mm=trim,
+            media_mm=_box_size(first, "/MediaBox") if first is not None else (0.0, 0.0),
+            bleed_mm=_bleed(first) if first is not None else None,
+            claims=_claims(xmp),
+            profile=_profile(xmp, pdf),
+            language=str(pdf.Root["/Lang"]) if "/Lang" in pdf.Root else None,
+            tagged="/StructTreeRoot" in pdf.Root and bool(
+                pdf.Root.get("/MarkInfo", {}).get("/Marked", False)),
+            output_intent=_output_intent(pdf),
+            metadata=_metadata(xmp, pdf),
+            bookmarks=_bookmarks(pdf),
+            links=sum(1 for page in pdf.pages for annotation in page.get("/Annots", [])
+                      if annotation.get("/Subtype") == "/Link"),
+            fonts=_fonts(pdf),
+            attachments=_attachments(pdf),
+        )
+
+
+def describe(report: Report) -> list[str]:
+    """The report as lines for a terminal, most important first."""
+    trim_w, trim_h = report.trim_mm
+    media_w, media_h = report.media_mm
+    lines = [
+        f"file:        {report.path}",
+        f"claims:      {', '.join(report.claims) or 'no PDF/A, PDF/UA or PDF/X claim'}",
+        f"profile:     {report.profile or 'unknown (not made by statement-pdf)'}",
+        f"pages:       {report.pages}",
+        f"paper:       {report.paper}, {trim_w:g} × {trim_h:g} mm"
+        + (f" (sheet {media_w:g} × {media_h:g} mm, bleed {report.bleed_mm:g} mm)"
+           if report.bleed_mm else ""),
+        f"language:    {report.language or 'not declared'}",
+        f"tagged:      {'yes' if report.tagged else 'no'}",
+        f"colour:      {report.output_intent or 'no output intent'}",
+        f"PDF version: {report.pdf_version}",
+    ]
+    lines += [f"{key + ':':<13}{value}" for key, value in report.metadata.items()]
+    lines.append(f"bookmarks:   {' / '.join(report.bookmarks) or 'none'}")
+    lines.append(f"links:       {report.links}")
+    embedded = sum(font.embedded for font in report.fonts)
+    lines.append(f"fonts:       {len(report.fonts)}, {embedded} embedded")
+    lines += [f"  {font.name} ({font.subtype}"
+              f"{', embedded' if font.embedded else ', NOT EMBEDDED'}"
+              f"{', subset' if font.subset else ''})" for font in report.fonts]
+    lines.append(f"attachments: {len(report.attachments) or 'none'}")
+    lines += [f"  {item.name} ({item.relationship}, {item.media_type}, {item.bytes:,} bytes)"
+              for item in report.attachments]
+    return lines
+
+
+def _box_size(page: pikepdf.Page, box: str) -> tuple[float, float]:
+    left, bottom, right, top = (float(value) for value in page.obj.get(box, page.mediabox))
+    return round((right - left) / POINTS_PER_MM, 1), round((top - bottom) / POINTS_PER_MM, 1)
+
+
+def _bleed(page: pikepdf.Page) -> float | None:
+    if "/BleedBox" not in page.obj or "/TrimBox" not in page.obj:
+        return None
+    return round((float(page.obj.TrimBox[0]) - float(page.obj.BleedBox[0])) / POINTS_PER_MM, 1)
+
+
+def _paper_name(size_mm: tuple[float, float]) -> str:
+    width, height = sorted(size_mm)
+    for (known_width, known_height), name in PAPER_NAMES.items():
+        if abs(width - known_width) <= 1 and abs(height - known_height) <= 1:
+            return name
+    return "custom"
+
+
+def _claims(xmp: dict[str, object]) -> list[str]:
+    """The standards the XMP identification schemas declare (ISO 19005, 14289, 15930)."""
+    claims = []
+    if part := xmp.get(_XMP["pdfaid"] + "part"):
+        claims.append(f"PDF/A-{part}{str(xmp.get(_XMP['pdfaid'] + 'conformance', '')).lower()}")
+    if part := xmp.get(_XMP["pdfuaid"] + "part"):
+        claims.append(f"PDF/UA-{part}")
+    if version := xmp.get(_XMP["pdfxid"] + "GTS_PDFXVersion"):
+        claims.append(str(version))
+    return claims
+
+
+def _profile(xmp: dict[str, object], pdf: pikepdf.Pdf) -> str | None:
+    """Our profile, from the creator tool ("statement-pdf 0.1.0, profile print")."""
+    creator = str(xmp.get(_XMP["xmp"] + "CreatorTool") or pdf.docinfo.get("/Creator", ""))
+    return match.group(1) if (match := _PROFILE.search(creator)) else None
+
+
+def _output_intent(pdf: pikepdf.Pdf) -> str | None:
+    intents = pdf.Root.get("/OutputIntents", [])
+    return "; ".join(f"{intent.get('/OutputConditionIdentifier', '?')} "
+                     f"({str(intent.get('/S', '')).lstrip('/')})" for intent in intents) or None
+
+
+def _metadata(xmp: dict[str, object], pdf: pikepdf.Pdf) -> dict[str, str]:
+    """XMP first (what PDF/A and PDF/UA read), the document information dictionary after."""
+    info = pdf.docinfo
+    authors = xmp.get(_XMP["dc"] + "creator") or info.get("/Author")
+    values = {
+        "title": xmp.get(_XMP["dc"] + "title") or info.get("/Title"),
+        "authors": "; ".join(authors) if isinstance(authors, list) else authors,
+        "subject": xmp.get(_XMP["dc"] + "description") or info.get("/Subject"),
+        "keywords": xmp.get(_XMP["pdf"] + "Keywords") or info.get("/Keywords"),
+        "created": xmp.get(_XMP["xmp"] + "CreateDate") or info.get("/CreationDate"),
+        "creator": xmp.get(_XMP["xmp"] + "CreatorTool") or info.get("/Creator"),
+        "producer": xmp.get(_XMP["pdf"] + "Producer") or info.get("/Producer"),
+    }
+    return {key: str(value) for key, value in values.items() if value}
+
+
+def _bookmarks(pdf: pikepdf.Pdf) -> list[str]:
+    with pdf.open_outline() as outline:
+        return [item.title for item in _walk_outline(outline.root)]
+
+
+def _walk_outline(items: list[pikepdf.OutlineItem]) -> list[pikepdf.OutlineItem]:
+    return [walked for item in items for walked in [item, *_walk_outline(item.children)]]
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[Font]:
+    """Every font of every page and of the forms (SVG images) they draw, once each."""
+    fonts: dict[str, Font] = {}
+    for page in pdf.pages:
+        for font in _page_fonts(page.obj.get("/Resources", pikepdf.Dictionary())):
+            name = str(font.get("/BaseFont", "?")).lstrip("/")
+            fonts.setdefault(name, Font(name, str(font.get("/Subtype", "?")).lstrip("/"),
+                                        _embedded(font), bool(re.match(r"[A-Z]{6}\+", name))))
+    return sorted(fonts.values(), key=lambda font: font.name)
+
+
+def _page_fonts(resources: pikepdf.Dictionary, seen: set | None = None) -> list:
+    seen = set() if seen is None else seen
+    found = list(resources.get("/Font", {}).values())
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            found += _page_fonts(xobject.get("/Resources", pikepdf.Dictionary()), seen)
+    return found
+
+
+def _embedded(font: pikepdf.Dictionary) -> bool:
+    """A composite font carries its program in its descendant's descriptor; Type 3 fonts are
+    drawn with PDF operators and so always embedded."""
+    if font.get("/Subtype") == "/Type3":
+        return True
+    descriptor_owner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+    descriptor = descriptor_owner.get("/FontDescriptor", {})
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _attachments(pdf: pikepdf.Pdf) -> list[Attachment]:
+    return [Attachment(name, str(spec.obj.get("/AFRelationship", "/Unspecified")).lstrip("/"),
+                       str(spec.obj.EF.F.get("/Subtype", "/unknown")).lstrip("/"),
+                       int(spec.obj.EF.F.get("/Params", {}).get("/Size", 0)))
+            for name, spec in pdf.attachments.items()]
