@@ -143,7 +143,7 @@ def check(
         raise typer.Exit(2)
     problems = preflight(statement_dir, final=final, measure=measure)
     if report_format is ReportFormat.json:
-        out.print_json(preflight_report.report_json(problems))
+        typer.echo(preflight_report.report_json(problems))
     else:
         preflight_report.print_report(out, problems)
     raise typer.Exit(1 if preflight_report.errors(problems) else 0)
