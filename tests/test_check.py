@@ -114,6 +114,18 @@ def test_every_broken_folder_has_its_expectation() -> None:
     assert cases == set(EXPECTED)
 
 
+def test_a_paragraph_the_source_does_not_have_is_named(demo: Path) -> None:
+    translation = demo / DEMO / "fa-AF.yaml"
+    text = translation.read_text()
+    translation.write_text(text.replace("\ncall_to_action:", "  - >-\n    پاراگراف اضافی.\n"
+                                        "\ncall_to_action:", 1))
+    assert _check(DEMO, "--no-measure") == (1, [
+        DRAFT,
+        f"{DEMO}/fa-AF.yaml:24:5: error: body.1 is not in en.yaml (the en text has 1 paragraph, "
+        "this file 2)",
+    ])
+
+
 def test_json_report_for_ci(demo: Path) -> None:
     shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
     result = run_cli("check", DEMO, "--format", "json", "--no-measure")

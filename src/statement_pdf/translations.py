@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from difflib import SequenceMatcher
+from itertools import groupby
 from pathlib import Path
 
 import yaml
@@ -28,14 +29,25 @@ _RECORD_COMMENT = (
 )
 
 
+_NOT_TRANSLATED = {"language", "status", "translator_note", "keywords", "translated_from"}
+"""Fields of a text file that are not a translation of the source's field of the same name."""
+
+
 def source_fields(text: StatementText) -> dict[str, str]:
-    """The translatable fields by the names the record uses ("title", "body.0", …)."""
-    return {
-        "title": text.title,
-        "lead": text.lead,
-        **{f"body.{index}": paragraph for index, paragraph in enumerate(text.body)},
-        "call_to_action": text.call_to_action,
-    }
+    """Every translatable text by the name the record uses ("title", "body.0", …): walked from
+    the schema's data, so a text field added to the schema is tracked without code here."""
+    return dict(_flatten(text.model_dump(exclude=_NOT_TRANSLATED), ()))
+
+
+def _flatten(value: object, path: tuple[str, ...]) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(".".join(path), value)]
+    if isinstance(value, dict):
+        return [item for key, inner in value.items() for item in _flatten(inner, (*path, key))]
+    if isinstance(value, list):
+        return [item for index, inner in enumerate(value)
+                for item in _flatten(inner, (*path, str(index)))]
+    return []
 
 
 def fingerprint(text: str) -> str:
@@ -45,9 +57,8 @@ def fingerprint(text: str) -> str:
 
 
 def field_path(name: str) -> tuple[str | int, ...]:
-    """"body.3" → ("body", 3): the path `YamlDocument.problem` locates."""
-    head, _, index = name.partition(".")
-    return (head, int(index)) if index else (head,)
+    """"letter.body.3" → ("letter", "body", 3): the path `YamlDocument.problem` locates."""
+    return tuple(int(part) if part.isdigit() else part for part in name.split("."))
 
 
 def snapshot_file(statement: Statement, code: str) -> Path:
@@ -60,7 +71,7 @@ def translation_problems(statement: Statement, code: str) -> list[Problem]:
     source = source_fields(statement.texts[source_code])
     translation = statement.texts[code]
     document = statement.documents[code]
-    problems = _paragraph_problems(statement, code)
+    problems = _coverage_problems(statement, code)
     if translation.translated_from is None:
         return [*problems, document.problem((), (
             f"no translated_from record of the {source_code}.yaml text this translation was "
@@ -85,22 +96,43 @@ def translation_problems(statement: Statement, code: str) -> list[Problem]:
     return problems
 
 
-def _paragraph_problems(statement: Statement, code: str) -> list[Problem]:
+def _coverage_problems(statement: Statement, code: str) -> list[Problem]:
+    """Source texts the translation lacks, and texts it has that the source does not, grouped by
+    the field they belong to (paragraphs of one list are reported together)."""
     source_code = statement.meta.source_language
-    wanted = len(statement.texts[source_code].body)
-    have = len(statement.texts[code].body)
+    source = list(source_fields(statement.texts[source_code]))
+    translated = list(source_fields(statement.texts[code]))
     document = statement.documents[code]
-    missing = [f"body.{index}" for index in range(have, wanted)]
-    return [
-        document.problem(("body",), f"{_span(missing)} {'is' if len(missing) == 1 else 'are'} "
-                         f"not translated (the {source_code} text has {wanted} paragraphs, this "
-                         f"file {have})")
-        for _ in missing[:1]
-    ] + [
-        document.problem(("body", index), f"body.{index} has no {source_code} paragraph (the "
-                         f"{source_code} text has {wanted} paragraphs, this file {have})")
-        for index in range(wanted, have)
-    ]
+    problems = []
+    for kind, names in (("missing", [name for name in source if name not in translated]),
+                        ("extra", [name for name in translated if name not in source])):
+        for parent, group in groupby(names, key=_list_parent):
+            group = list(group)
+            count = "" if parent is None else (
+                f" (the {source_code} text has {_paragraphs(source, parent)}, this file "
+                f"{_items(translated, parent)})")
+            verb = "is" if len(group) == 1 else "are"
+            if kind == "missing":
+                message = f"{_span(group)} {verb} not translated{count}"
+            else:
+                message = f"{_span(group)} {verb} not in {source_code}.yaml{count}"
+            problems.append(document.problem(field_path(group[0]), message))
+    return problems
+
+
+def _list_parent(name: str) -> str | None:
+    """"body.3" → "body"; None for a field that is not an item of a list."""
+    parent, _, last = name.rpartition(".")
+    return parent if last.isdigit() else None
+
+
+def _items(names: list[str], parent: str) -> int:
+    return sum(_list_parent(name) == parent for name in names)
+
+
+def _paragraphs(names: list[str], parent: str) -> str:
+    count = _items(names, parent)
+    return f"{count} paragraph{'' if count == 1 else 's'}"
 
 
 def _span(names: list[str]) -> str:
@@ -169,7 +201,7 @@ def record_translations(statement: Statement, codes: list[str] | None) -> list[s
                         f"{', '.join(translations) or 'none'})")
                 for code in codes or [] if code not in translations]
     chosen = [code for code in translations if codes is None or code in codes]
-    problems += [problem for code in chosen for problem in _paragraph_problems(statement, code)]
+    problems += [problem for code in chosen for problem in _coverage_problems(statement, code)]
     if problems:
         raise InputError(problems)
     for code in chosen:
