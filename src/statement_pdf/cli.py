@@ -16,7 +16,7 @@ from rich.console import Console
 from .errors import InputError
 from .inspect_pdf import describe, inspect_pdf
 from .load import find_project_root, load_project, load_statement
-from .publish import plan, run
+from .publish import plan, run, run_combined
 
 app = typer.Typer(
     help="Publish joint statements as print-ready PDFs in every language.",
@@ -53,16 +53,24 @@ def build(
     profile: Annotated[str | None, typer.Option(
         help="Output profile from data/profiles.yaml (accessible, archive, print); "
              "default: each layout's own.")] = None,
+    recipient: Annotated[list[str] | None, typer.Option(
+        "--recipient", help="Letters: only to this recipient id (repeatable); default: every "
+        "recipient of the statement's letter.")] = None,
+    combined: Annotated[bool, typer.Option(
+        "--combined", help="Letters: also one print file per language with all its letters "
+        "in sequence (OUT/<id>/<lang>/letters.pdf).")] = False,
 ) -> None:
     """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant."""
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, lang, variant, paper.value, profile)
+        jobs = plan(project, statement, lang, variant, paper.value, profile, recipient)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
     outcomes = run(project, jobs, out_dir, emit_html)
+    if combined:
+        outcomes += run_combined(project, jobs, out_dir)
     failed = [outcome for outcome in outcomes if outcome.error]
     for outcome in outcomes:
         if outcome.error:

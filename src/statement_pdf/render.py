@@ -75,16 +75,25 @@ class Renderer:
         self.image_cache: dict = {}
 
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
+        return self.render_combined([composed], target, **options)
+
+    def render_combined(self, documents: list[Composed], target: Path,
+                        **options: object) -> Rendered:
+        """Several documents, each laid out on its own (its page counter starts at 1), written
+        one after the other as one PDF — WeasyPrint's documented way of joining documents:
+        `Document.copy(pages)` of the first with every page of all of them."""
         with _weasyprint_warnings() as warnings:
-            document = HTML(string=composed.html, base_url=composed.base_url,
-                            url_fetcher=self.fetcher).render(
+            rendered = [HTML(string=composed.html, base_url=composed.base_url,
+                             url_fetcher=self.fetcher).render(
                 font_config=self.font_config, cache=self.image_cache, **options)
-            pdf = document.write_pdf(**options)
+                for composed in documents]
+            pages = [page for document in rendered for page in document.pages]
+            pdf = rendered[0].copy(pages).write_pdf(**options)
         if refused := [message for message in warnings if "refused" in message
                        or "Failed to load" in message]:
             raise RenderError("; ".join(refused))
         write_atomically(target, pdf)
-        return Rendered(target, len(document.pages), len(pdf))
+        return Rendered(target, len(pages), len(pdf))
 
 
 @contextmanager
