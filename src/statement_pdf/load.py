@@ -196,6 +196,15 @@ class Layout(Schema):
     page_limit: int = Field(default=2, ge=1)
     profile: Id = "accessible"
     """The output profile (data/profiles.yaml) used unless the build names another."""
+    per_recipient: bool = False
+    """One document per recipient of the statement's letter (and `output` names {recipient})."""
+    combined_output: Text | None = None
+    """With --combined, every document of a language in sequence, in this one file."""
+    address_windows: dict[Literal["a4", "letter"], AddressWindow] = {}
+    numbered_from: int = Field(default=1, ge=1)
+    """The first page that shows "Page X of Y" (2 for letters)."""
+    running_header: bool = False
+    """From page 2 on, a header made by the template's `string-set: running-header`."""
 
 
 class Profile(Schema):
@@ -213,15 +222,6 @@ class Profile(Schema):
     the crop marks, is wider)."""
     output_profile: Path | None = None
     """An ICC output profile (absolute path, from a system package): the print condition."""
-    per_recipient: bool = False
-    """One document per recipient of the statement's letter (and `output` names {recipient})."""
-    combined_output: Text | None = None
-    """With --combined, every document of a language in sequence, in this one file."""
-    address_windows: dict[Literal["a4", "letter"], AddressWindow] = {}
-    numbered_from: int = Field(default=1, ge=1)
-    """The first page that shows "Page X of Y" (2 for letters)."""
-    running_header: bool = False
-    """From page 2 on, a header made by the template's `string-set: running-header`."""
 
 
 # --- recipients of letters (data/recipients.yaml) --------------------------------------------
