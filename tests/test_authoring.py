@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,13 @@ def scaffolded(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _comment_above(lines: list[str], key: str) -> str:
-    """The comment block right above the top-level `key:` (commented-out keys count, since the
-    template shows optional fields that way)."""
+    """The comment block right above the top-level `key:` (optional sections are shown
+    commented out, so `# key:` counts), up to the previous key or commented-out key."""
     index = next(number for number, line in enumerate(lines)
                  if line.startswith((f"{key}:", f"# {key}:")))
     block = []
     for line in reversed(lines[:index]):
-        if not line.startswith("#") or line.startswith("# translator_note:"):
+        if not line.startswith("#") or re.match(r"#\s*[a-z_]+:", line):
             break
         block.append(line)
     return " ".join(reversed(block))
@@ -82,3 +83,15 @@ def test_languages_lists_the_registry(project_copy: Path,
     assert rows["ur"] == ["Urdu", "اردو", "rtl", "Arab", "arabext", "gregorian"]
     assert rows["fa-AF"][2:] == ["rtl", "Arab", "arabext", "solar_hijri, gregorian"]
     assert rows["en"] == ["English", "English", "ltr", "Latn", "latn", "gregorian"]
+
+
+def test_recipients_lists_the_offices(project_copy: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    result = run_cli("recipients")
+    assert result.exit_code == 0
+    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+            for line in result.output.splitlines() if line.count("│") > 2}
+    assert rows["pm-pakistan"][0] == "government"
+    assert rows["pm-pakistan"][-1] == "en, ur"
+    assert rows["sr-afghanistan"][-1] == "en"

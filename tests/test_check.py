@@ -69,12 +69,15 @@ EXPECTED = {
         "translated: … persecuted by the Taliban {+✊+}",
     ],
     "over-long": [
-        f"{DEMO}/en.yaml:2:1: error: press.pdf in en: 3 pages, limit 2 (page_limit in "
+        f"{DEMO}/en.yaml:3:1: error: letter-sr-afghanistan.pdf in en: 5 pages, limit 4 "
+        "(page_limit in layouts/letter/layout.yaml); page 5 starts with “The government of "
+        "Pakistan’s decision to arbitrarily deport …”",
+        f"{DEMO}/en.yaml:3:1: error: press.pdf in en: 5 pages, limit 2 (page_limit in "
         "layouts/press/layout.yaml); page 3 starts with “harassment, has instilled a renewed "
         "sense of fear …”",
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 to body.14 are not translated (the en text has "
-        "15 paragraphs, this file 1)",
+        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 to body.34 are not translated (the en text has "
+        "35 paragraphs, this file 1)",
     ],
     "missing-logo": [
         "data/organisations.yaml:8:9: error: file not found: {project}/data/logos/"

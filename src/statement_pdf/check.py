@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from pathlib import Path
 
@@ -23,32 +23,38 @@ from .compose import Job, compose, environment
 from .errors import InputError, Problem, RenderError
 from .fonts import glyph_problems
 from .load import Project, Statement, find_project_root, load_project, load_statement
-from .publish import output_path, plan
+from .publish import output_path, plan, render_options
 from .render import Renderer
 from .translations import translation_problems
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which documents to check, chosen as for `build`: None means all of them."""
+
+    languages: list[str] | None = None
+    variants: list[str] | None = None
+    recipients: list[str] | None = None
+    paper: str = "a4"
+    profile: str | None = None
+
+
 def preflight(
-    statement_dir: Path,
-    *,
-    final: bool = False,
-    languages: list[str] | None = None,
-    variants: list[str] | None = None,
-    measure: bool = True,
+    statement_dir: Path, scope: Scope = Scope(), *, final: bool = False, measure: bool = True,
 ) -> list[Problem]:
     """All problems of the statement in `statement_dir`, sorted by file and line.
 
-    `languages` and `variants` limit the check to those documents, as in `build`. `final` turns
-    warnings (drafts) into errors: nothing unreviewed may be published. `measure` lays out every
-    document to count its pages, the slow part of a check."""
+    `final` turns warnings (drafts) into errors: nothing unreviewed may be published. `measure`
+    lays out every document to count its pages, the slow part of a check."""
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, languages, variants)
+        jobs = plan(project, statement, scope.languages, scope.variants, scope.paper,
+                    scope.profile, scope.recipients)
     except InputError as error:
         return error.problems
     codes = list(dict.fromkeys(job.language for job in jobs))
-    problems = [] if languages else _missing_languages(statement)
+    problems = [] if scope.languages else _missing_languages(statement)
     for code in codes:
         problems.extend(glyph_problems(project, statement, code))
         if code != statement.meta.source_language:
@@ -90,7 +96,8 @@ def page_budget_problems(project: Project, statement: Statement,
     problems = []
     for job in jobs:
         try:
-            document = renderer.layout(compose(project, job, env))
+            document = renderer.layout(compose(project, job, env),
+                                       **render_options(project, job))
         except InputError as error:
             problems.extend(error.problems)
             continue

@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from . import check as preflight_report
-from .check import preflight
+from .check import Scope, preflight
 from .errors import InputError
 from .inspect_pdf import describe, inspect_pdf
-from .load import find_project_root, load_project, load_statement
-from .publish import plan, run
+from .load import Project, find_project_root, load_project, load_statement
+from .publish import plan, run, run_combined
 from .scaffold import scaffold
 from .translations import record_translations
 
@@ -64,21 +64,29 @@ def build(
     profile: Annotated[str | None, typer.Option(
         help="Output profile from data/profiles.yaml (accessible, archive, print); "
              "default: each layout's own.")] = None,
+    recipient: Annotated[list[str] | None, typer.Option(
+        "--recipient", help="Letters: only to this recipient id (repeatable); default: every "
+        "recipient of the statement's letter.")] = None,
+    combined: Annotated[bool, typer.Option(
+        "--combined", help="Letters: also one print file per language with all its letters "
+        "in sequence (OUT/<id>/<lang>/letters.pdf).")] = False,
     final: Annotated[bool, typer.Option(
         "--final", help="Publication build: refuse drafts, out-of-date translations and any "
         "problem `check` finds, rendering nothing.")] = False,
 ) -> None:
     """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant."""
     if final:
-        _refuse_unless_final(statement_dir, lang, variant)
+        _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, lang, variant, paper.value, profile)
+        jobs = plan(project, statement, lang, variant, paper.value, profile, recipient)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
     outcomes = run(project, jobs, out_dir, emit_html)
+    if combined:
+        outcomes += run_combined(project, jobs, out_dir)
     failed = [outcome for outcome in outcomes if outcome.error]
     for outcome in outcomes:
         if outcome.error:
@@ -111,13 +119,10 @@ def _report_problems(error: InputError, consequence: str = "nothing was rendered
     for problem in error.problems:
         err.print(str(problem), markup=False, soft_wrap=True)
     err.print(f"{len(error.problems)} problem(s); {consequence}", markup=False)
-    err.print(f"{len(error.problems)} problem(s); nothing was rendered.", markup=False)
 
 
-def _refuse_unless_final(statement_dir: Path, languages: list[str] | None,
-                         variants: list[str] | None) -> None:
-    problems = preflight(statement_dir, final=True, languages=languages, variants=variants)
-    if problems:
+def _refuse_unless_final(statement_dir: Path, scope: Scope) -> None:
+    if problems := preflight(statement_dir, scope, final=True):
         _report_problems(InputError(problems), consequence="--final: nothing was rendered, "
                          "the statement is not ready for publication.")
         raise typer.Exit(2)
@@ -133,6 +138,7 @@ def check(
     measure: Annotated[bool, typer.Option(
         "--measure/--no-measure", help="Lay out every document to check its page limit "
         "(the slow part).")] = True,
+    paper: Annotated[Paper, typer.Option(help="Paper size the pages are counted on.")] = Paper.a4,
 ) -> None:
     """Preflight a statement: every problem at once, grouped by file, with file:line:column.
 
@@ -141,7 +147,7 @@ def check(
     if not statement_dir.is_dir():
         err.print(f"{statement_dir}: not a folder (expected data/statements/<id>)", markup=False)
         raise typer.Exit(2)
-    problems = preflight(statement_dir, final=final, measure=measure)
+    problems = preflight(statement_dir, Scope(paper=paper.value), final=final, measure=measure)
     if report_format is ReportFormat.json:
         typer.echo(preflight_report.report_json(problems))
     else:
@@ -183,9 +189,10 @@ def new(
         help="The statement's date, YYYY-MM-DD; default: today.")] = None,
 ) -> None:
     """Start a statement: data/statements/SLUG/ from a template that explains every field."""
+    project = _project_here()
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
-        folder = scaffold(load_project(find_project_root(Path.cwd())), slug, day)
+        folder = scaffold(project, slug, day)
     except ValueError:
         err.print(f"--date {date}: expected a date as YYYY-MM-DD", markup=False)
         raise typer.Exit(2) from None
@@ -199,13 +206,29 @@ def new(
 @app.command()
 def languages() -> None:
     """List the languages the project can typeset (data/languages/)."""
-    try:
-        project = load_project(find_project_root(Path.cwd()))
-    except InputError as error:
-        _report_problems(error, consequence="the project's data must be fixed first.")
-        raise typer.Exit(2) from None
+    project = _project_here()
     table = Table("code", "name", "native", "dir", "script", "digits", "calendars")
     for code, language in sorted(project.languages.items()):
         table.add_row(code, language.name, language.native_name, language.direction,
                       language.script, language.digits, ", ".join(language.dates.forms))
     out.print(table)
+
+
+@app.command()
+def recipients() -> None:
+    """List the offices letters can be sent to (data/recipients.yaml)."""
+    project = _project_here()
+    table = Table("id", "kind", "addressed to", "country", "languages")
+    for recipient_id, recipient in sorted(project.recipients.items()):
+        addressee = ", ".join(filter(None, [recipient.name, recipient.title]))
+        table.add_row(recipient_id, recipient.kind, addressee, recipient.country,
+                      ", ".join(recipient.languages))
+    out.print(table)
+
+
+def _project_here() -> Project:
+    try:
+        return load_project(find_project_root(Path.cwd()))
+    except InputError as error:
+        _report_problems(error, consequence="the project's data must be fixed first.")
+        raise typer.Exit(2) from None

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from . import __version__
 from .errors import InputError
 from .fonts import face_css, glyph_problems, missing_glyphs
-from .load import Brand, Profile, Project, Statement
+from .letters import letter_context
+from .load import Brand, Layout, Profile, Project, Statement
 from .localise import Localiser
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -74,13 +75,15 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
     text = statement.texts[job.language]
     local = Localiser(language)
     brand = project.brands[statement.meta.brand]
-    if problems := glyph_problems(project, statement, job.language):
+    if problems := glyph_problems(project, statement, job.language, job.recipient):
         raise InputError(problems)
-    return {
+    letter = letter_context(project, statement, job.recipient, local) if job.recipient else {}
+    return letter | {
         "language": language,
         "variant": job.variant,
         "draft": text.status == "draft",
-        "labels": {name: local.text(value) for name, value in language.labels},
+        "labels": {name: local.text(value) for name, value in language.labels
+                   if isinstance(value, str)},
         "plain_title": " ".join(text.title.split()),
         "title": local.markup(text.title),
         "lead": local.markup(text.lead),
@@ -152,6 +155,7 @@ def _data_url(project: Project, relative: str) -> str:
 
 def _generated_css(project: Project, job: Job, local: Localiser) -> str:
     language, brand = local.language, project.brands[job.statement.meta.brand]
+    layout = project.layouts[job.variant]
     families = [*language.fonts.text, *language.fonts.heading]
     colours = "; ".join(f"--{name}: {value}" for name, value in brand.colours)
     return "\n".join([
@@ -160,9 +164,11 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f"--text-font: {_font_stack(language.fonts.text)}; "
         f"--heading-font: {_font_stack(language.fonts.heading)}; "
         f"--text-font-latin: {_font_stack(_latin_first(project, language.fonts.text))}; "
-        f"--heading-font-latin: {_font_stack(_latin_first(project, language.fonts.heading))}; }}",
+        f"--heading-font-latin: {_font_stack(_latin_first(project, language.fonts.heading))}; "
+        f"{_window_properties(layout, job.paper, language.line_height)}}}",
         _page_css(job.paper, local, brand, _latin_first(project, language.fonts.heading)),
         _colour_profile_css(job_profile(project, job)),
+        _continuation_css(layout, local),
     ])
 
 
@@ -183,6 +189,38 @@ def _latin_first(project: Project, families: list[str]) -> list[str]:
     latin = [family for family in families
              if not missing_glyphs(project.fonts, "AZaz", [family])]
     return [*latin, *(family for family in families if family not in latin)]
+
+
+def _window_properties(layout: Layout, paper: str, language_line_height: float) -> str:
+    """The envelope window of this paper as custom properties for the layout's CSS: the
+    --window-left, -top, -width, -height, -indent and -return-zone (mm), --window-line (the
+    distance of the address lines in this language), --window-font-size, and the folds of the
+    sheet for this envelope, --fold-1 and --fold-2 (mm from the top)."""
+    window = layout.address_windows.get(paper)
+    if window is None:
+        return ""
+    line = window.line_pitch(language_line_height)
+    return (f"--window-left: {window.left}mm; --window-top: {window.top}mm; "
+            f"--window-width: {window.width}mm; --window-height: {window.height}mm; "
+            f"--window-indent: {window.indent}mm; "
+            f"--window-return-zone: {window.return_zone}mm; --window-line: {line:.3f}mm; "
+            f"--window-font-size: {window.font_size}pt; "
+            f"--fold-1: {window.folds[0]}mm; --fold-2: {window.folds[1]}mm; ")
+
+
+def _continuation_css(layout: Layout, local: Localiser) -> str:
+    """Pages before `numbered_from` show no page label; with a running header, the pages after
+    the first show the template's `running-header` string at the start side of the top."""
+    start, end = ("right", "left") if local.rtl else ("left", "right")
+    rules = []
+    if layout.numbered_from > 1:
+        rules.append(f"@page :nth(-n+{layout.numbered_from - 1}) "
+                     f"{{ @bottom-{end} {{ content: none; }} }}")
+    if layout.running_header:
+        rules.append(f"@page {{ @top-{start} {{ content: string(running-header); "
+                     f"direction: {local.language.direction}; text-align: {start}; "
+                     f"width: 100%; }} }} @page :first {{ @top-{start} {{ content: none; }} }}")
+    return "\n".join(rules)
 
 
 def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from fontTools.ttLib import TTFont
 
 from .errors import Problem
-from .load import FontRegistry, Project, Statement
+from .load import FontRegistry, Project, Statement, entry_index
 
 
 def face_css(registry: FontRegistry, families: list[str]) -> str:
@@ -52,10 +52,12 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def glyph_problems(project: Project, statement: Statement, code: str) -> list[Problem]:
+def glyph_problems(
+    project: Project, statement: Statement, code: str, recipient: str | None = None
+) -> list[Problem]:
     """Every character a document in language `code` prints — the statement's text, the
-    registry's labels, the brand's words, the organisations' names — must have a glyph in the
-    language's fonts."""
+    registry's labels, the brand's words, the organisations' names, a letter's addressee — must
+    have a glyph in the language's fonts."""
     brand = project.documents[f"brands/{statement.meta.brand}"]
     brand_words = [("translations", code)] if code in (brand.data.get("translations") or {}) \
         else [("name",), ("footer",)]
@@ -68,6 +70,7 @@ def glyph_problems(project: Project, statement: Statement, code: str) -> list[Pr
         *((organisations, _organisation_name(entry, index, code))
           for index, entry in enumerate(organisations.data)
           if entry.get("id") in statement.meta.signatories),
+        *(_addressee(project, recipient, code) if recipient else []),
     ]
     language = project.languages[code]
     families = [*language.fonts.text, *language.fonts.heading]
@@ -78,6 +81,15 @@ def glyph_problems(project: Project, statement: Statement, code: str) -> list[Pr
         for path, value in _strings(_at(document.data, root), root)
         for char in missing_glyphs(project.fonts, value, families)
     ]
+
+
+def _addressee(project: Project, recipient: str, code: str) -> list[tuple[Any, tuple]]:
+    """Where the lines, salutation and close of the letter to `recipient` in `code` come from
+    (not its other languages' words, which other fonts print)."""
+    document = project.documents["recipients"]
+    index = entry_index(document, recipient)
+    return [(document, (index, key)) for key in ("name", "title", "office", "address", "country")
+            ] + [(document, (index, "languages", code))]
 
 
 def _organisation_name(entry: dict, index: int, code: str) -> tuple:
@@ -100,3 +112,25 @@ def _strings(value: Any, path: tuple) -> list[tuple[tuple, str]]:
         return [item for index, inner in enumerate(value)
                 for item in _strings(inner, (*path, index))]
     return []
+
+
+def text_width(registry: FontRegistry, text: str, families: list[str], size: float) -> float:
+    """The width of `text` in points, from the advance widths of the regular faces (each
+    character from the first family that has it). Kerning and contextual shaping are ignored:
+    unshaped Arabic-script forms are wider than joined ones, so the estimate errs on the long
+    side — what a check that text fits a box wants."""
+    metrics = [_advances(registry.folder / face.file) for name in dict.fromkeys(families)
+               for face in registry.families[name].faces[:1]]
+    width = 0.0
+    for char in text:
+        width += next((advances[ord(char)] for advances in metrics if ord(char) in advances), 0.0)
+    return width * size
+
+
+@cache
+def _advances(path: Path) -> dict[int, float]:
+    """Advance width of each character of the font, in ems."""
+    with TTFont(path, lazy=True) as font:
+        scale = 1 / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -23,6 +24,9 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
+MM = 72 / 25.4
+"""Points per millimetre."""
+REFERENCE_FIELDS = ("statement", "recipient", "language", "date")
 EmailAddress = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$")]
 
 
@@ -57,6 +61,16 @@ class Quotes(Schema):
     inner_close: Text
 
 
+class LetterLabels(Schema):
+    date: Text
+    reference: Text
+    signed: Text
+    signers: Text
+    cc: Text
+    continuation: Annotated[str, StringConstraints(pattern=r"\{recipient\}")]
+    """The running header from page 2 on; {recipient}, {date} and {reference} are filled in."""
+
+
 class Labels(Schema):
     for_immediate_release: Text
     signed: Text
@@ -65,6 +79,8 @@ class Labels(Schema):
     end: Text
     draft_notice: Text
     logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
+    letter: LetterLabels | None = None
+    """Only languages that letters are written in need these."""
 
 
 class Language(Schema):
@@ -139,6 +155,40 @@ class Brand(Schema):
         return self.translations.get(code, BrandWords(name=self.name, footer=self.footer))
 
 
+class AddressWindow(Schema):
+    """Where an envelope's window shows the letter, in millimetres from the physical top-left
+    corner of the sheet (windows are on the left whatever the language)."""
+
+    left: float = Field(gt=0)
+    top: float = Field(gt=0)
+    width: float = Field(gt=0)
+    height: float = Field(gt=0)
+    indent: float = Field(default=0, ge=0)
+    """Space before the text inside the field, at the physical left."""
+    return_zone: float = Field(ge=0)
+    """The top part of the window that holds the sender's one-line return address."""
+    max_lines: int = Field(ge=1)
+    """Lines of the address zone in a Latin-script language (DIN 5008: 6)."""
+    font_size: float = Field(gt=4, le=14)
+    """In points; the address lines are measured with it against the window's width."""
+    folds: tuple[float, float]
+    """Where the sheet is folded in three for this envelope, in mm from the top: the fold marks
+    at the left edge."""
+    line_spacing: float = Field(default=0.75, gt=0, le=1)
+    """Address lines are at least this fraction of the language's line height apart: a
+    Nastaliq address needs taller lines than the standard's, so fewer of them fit."""
+
+    def line_pitch(self, language_line_height: float) -> float:
+        """The distance between the address lines in a language, in mm."""
+        standard = (self.height - self.return_zone) / self.max_lines
+        return max(standard, self.font_size * language_line_height * self.line_spacing / MM)
+
+    def lines(self, language_line_height: float) -> int:
+        """How many address lines fit the window in a language."""
+        return int((self.height - self.return_zone) / self.line_pitch(language_line_height)
+                   + 1e-9)
+
+
 class Layout(Schema):
     variant: Id
     template: Text
@@ -147,6 +197,15 @@ class Layout(Schema):
     page_limit: int = Field(default=2, ge=1)
     profile: Id = "accessible"
     """The output profile (data/profiles.yaml) used unless the build names another."""
+    per_recipient: bool = False
+    """One document per recipient of the statement's letter (and `output` names {recipient})."""
+    combined_output: Text | None = None
+    """With --combined, every document of a language in sequence, in this one file."""
+    address_windows: dict[Literal["a4", "letter"], AddressWindow] = {}
+    numbered_from: int = Field(default=1, ge=1)
+    """The first page that shows "Page X of Y" (2 for letters)."""
+    running_header: bool = False
+    """From page 2 on, a header made by the template's `string-set: running-header`."""
 
 
 class Profile(Schema):
@@ -166,6 +225,34 @@ class Profile(Schema):
     """An ICC output profile (absolute path, from a system package): the print condition."""
 
 
+# --- recipients of letters (data/recipients.yaml) --------------------------------------------
+
+
+class RecipientLanguage(Schema):
+    """How the recipient is addressed in one language; name, title, office and address override
+    the recipient's own for this language (an Urdu title, say) and default to them."""
+
+    salutation: Text
+    close: Text
+    name: Text | None = None
+    title: Text | None = None
+    office: Text | None = None
+    address: list[Text] | None = None
+    country: Text | None = None
+
+
+class Recipient(Schema):
+    id: Id
+    kind: Literal["government", "UN", "embassy", "other"]
+    name: Text | None = None
+    title: Text
+    office: Text
+    address: list[Text] = Field(min_length=1)
+    country: Text
+    email: EmailAddress | None = None
+    languages: dict[LanguageCode, RecipientLanguage] = Field(min_length=1)
+
+
 # --- a statement (data/statements/<id>/) -----------------------------------------------------
 
 
@@ -173,6 +260,20 @@ class Contact(Schema):
     name: Text
     email: EmailAddress
     phone: Text | None = None
+
+
+class Signer(Schema):
+    name: Text
+    title: Text
+    organisation: Id
+
+
+class LetterMeta(Schema):
+    recipients: list[Id] = Field(min_length=1)
+    cc: list[Id] = []
+    """Recipients shown as copied on every letter (except the one addressed to them)."""
+    reference: Text = "{statement}/{recipient}"
+    signers: list[Signer] = []
 
 
 class StatementMeta(Schema):
@@ -184,6 +285,15 @@ class StatementMeta(Schema):
     media_contacts: list[Contact] = []
     languages: list[LanguageCode] = []
     """The languages it is published in: `check` reports each one without a file."""
+    letter: LetterMeta | None = None
+
+
+class LetterText(Schema):
+    subject: Text
+    opening: Text
+    body: list[Text] | None = None
+    """The letter's own paragraphs; without them the statement's lead, body and call to action
+    are the letter's body."""
 
 
 class StatementText(Schema):
@@ -196,6 +306,7 @@ class StatementText(Schema):
     call_to_action: Text
     keywords: list[Text] = []
     """For the PDF's metadata; a translation without its own uses the source's."""
+    letter: LetterText | None = None
     translated_from: dict[str, Fingerprint] | None = None
     """Translations only: field → fingerprint of the source text it was translated from
     (written by `statement-pdf translated`, see translations.py)."""
@@ -215,6 +326,7 @@ class Project:
     layouts: dict[str, Layout]
     fonts: FontRegistry
     profiles: dict[str, Profile] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
     documents: dict[str, YamlDocument] = field(default_factory=dict)
     """The parsed files, by name relative to data/ without .yaml ("languages/ur"), so that
     later checks can point at the line of a value."""
@@ -260,6 +372,8 @@ def load_project(root: Path) -> Project:
     fonts = _load_fonts(root / "assets" / "fonts", problems)
     profiles, profile_names = _load_profiles(data / "profiles.yaml", root / "layouts" / "profiles",
                                              problems)
+    recipients = (_load_list(data / "recipients.yaml", Recipient, problems)
+                  if (data / "recipients.yaml").is_file() else [])
     for document, language in languages:
         if document.file.stem != language.code:
             problems.append(document.problem(("code",), f"code '{language.code}' must match "
@@ -281,6 +395,9 @@ def load_project(root: Path) -> Project:
         for key, name in [("template", layout.template),
                           *(("stylesheets", css) for css in layout.stylesheets)]:
             _check_file(document, (key,), document.file.parent, name, problems)
+    if recipients:
+        _check_recipient_languages(recipients[0][0], {language.code for _, language in languages},
+                                   problems)
     if problems:
         raise InputError(problems)
     return Project(
@@ -291,9 +408,29 @@ def load_project(root: Path) -> Project:
         layouts={layout.variant: layout for _, layout in layouts},
         fonts=fonts,
         profiles=profiles,
+        recipients={recipient.id: recipient for *_, recipient in recipients},
         documents={_data_name(data, document.file): document
-                   for document, *_ in [*languages, *brands, *organisations[:1]]},
+                   for document, *_ in [*languages, *brands, *organisations[:1],
+                                        *recipients[:1]]},
     )
+
+
+def _check_recipient_languages(
+    document: YamlDocument, codes: set[str], problems: list[Problem]
+) -> None:
+    """Each language a recipient is to receive letters in must be in the registry."""
+    for index, entry in enumerate(document.data):
+        languages = entry.get("languages") if isinstance(entry, dict) else None
+        problems.extend(
+            document.problem((index, "languages", code),
+                             _unknown("language", code, dict.fromkeys(codes)))
+            for code in (languages if isinstance(languages, dict) else {}) if code not in codes)
+
+
+def entry_index(document: YamlDocument, entry_id: str) -> int:
+    """The position of the entry with `entry_id` in a list file such as recipients.yaml."""
+    return next(index for index, entry in enumerate(document.data)
+                if isinstance(entry, dict) and entry.get("id") == entry_id)
 
 
 def _data_name(data: Path, file: Path) -> str:
@@ -388,6 +525,28 @@ def _check_statement_references(
             problems.append(document.problem(
                 ("signatories", index),
                 _unknown("organisation", organisation, project.organisations)))
+    if meta.letter:
+        _check_letter(document, meta.letter, project, problems)
+
+
+def _check_letter(
+    document: YamlDocument, letter: LetterMeta, project: Project, problems: list[Problem]
+) -> None:
+    for key, ids in (("recipients", letter.recipients), ("cc", letter.cc)):
+        problems.extend(
+            document.problem(("letter", key, index),
+                             _unknown("recipient", recipient, project.recipients))
+            for index, recipient in enumerate(ids) if recipient not in project.recipients)
+    problems.extend(
+        document.problem(("letter", "signers", index, "organisation"),
+                         _unknown("organisation", signer.organisation, project.organisations))
+        for index, signer in enumerate(letter.signers)
+        if signer.organisation not in project.organisations)
+    fields = {name for _, name, _, _ in Formatter().parse(letter.reference) if name is not None}
+    if unknown := fields - set(REFERENCE_FIELDS):
+        problems.append(document.problem(
+            ("letter", "reference"), f"reference: unknown placeholder(s) "
+            f"{', '.join(sorted(unknown))} (expected: {', '.join(REFERENCE_FIELDS)})"))
 
 
 def _check_text(

@@ -76,10 +76,20 @@ class Renderer:
         self.image_cache: dict = {}
 
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
-        document = self.layout(composed, **options)
-        pdf = document.write_pdf(**options)
+        return self.render_combined([composed], target, **options)
+
+    def render_combined(self, documents: list[Composed], target: Path,
+                        **options: object) -> Rendered:
+        """Several documents, each laid out on its own (its page counter starts at 1), written
+        one after the other as one PDF — WeasyPrint's documented way of joining documents:
+        `Document.copy(pages)` of the first with every page of all of them."""
+        rendered = [self.layout(composed, **options) for composed in documents]
+        pages = [page for document in rendered for page in document.pages]
+        with _weasyprint_warnings() as warnings:
+            pdf = rendered[0].copy(pages).write_pdf(**options)
+        _refuse_incomplete(warnings)
         write_atomically(target, pdf)
-        return Rendered(target, len(document.pages), len(pdf))
+        return Rendered(target, len(pages), len(pdf))
 
     def layout(self, composed: Composed, **options: object) -> Document:
         """The laid-out pages without a PDF: enough to count them (preflight's page budget)."""
@@ -87,10 +97,15 @@ class Renderer:
             document = HTML(string=composed.html, base_url=composed.base_url,
                             url_fetcher=self.fetcher).render(
                 font_config=self.font_config, cache=self.image_cache, **options)
-        if refused := [message for message in warnings if "refused" in message
-                       or "Failed to load" in message]:
-            raise RenderError("; ".join(refused))
+        _refuse_incomplete(warnings)
         return document
+
+
+def _refuse_incomplete(warnings: list[str]) -> None:
+    """A resource WeasyPrint could not or would not load is missing from the page: an error."""
+    if refused := [message for message in warnings if "refused" in message
+                   or "Failed to load" in message]:
+        raise RenderError("; ".join(refused))
 
 
 @contextmanager

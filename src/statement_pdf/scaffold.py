@@ -36,6 +36,8 @@ def scaffold(project: Project, slug: str, date: dt.date) -> Path:
         "brands": _comment_list(project.brands),
         "languages": _comment_list(project.languages),
         "organisations": _comment_list(project.organisations),
+        "recipients": _comment_list(project.recipients),
+        "first_recipient": min(project.recipients, default=""),
     }
     folder.mkdir(parents=True)
     for template in sorted(files(__package__).joinpath("templates", "new").iterdir()):

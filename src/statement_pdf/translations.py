@@ -104,7 +104,9 @@ def _coverage_problems(statement: Statement, code: str) -> list[Problem]:
     translated = list(source_fields(statement.texts[code]))
     document = statement.documents[code]
     problems = []
-    for kind, names in (("missing", [name for name in source if name not in translated]),
+    missing = [name for name in source
+               if name not in translated and _expected(name, statement.texts[code])]
+    for kind, names in (("missing", missing),
                         ("extra", [name for name in translated if name not in source])):
         for parent, group in groupby(names, key=_list_parent):
             group = list(group)
@@ -118,6 +120,15 @@ def _coverage_problems(statement: Statement, code: str) -> list[Problem]:
                 message = f"{_span(group)} {verb} not in {source_code}.yaml{count}"
             problems.append(document.problem(field_path(group[0]), message))
     return problems
+
+
+def _expected(name: str, translation: StatementText) -> bool:
+    """A text is expected in a translation when its section is required, or present in the
+    translation. An optional section it leaves out (`letter:` in a language no recipient reads)
+    is not missing here; the layouts that need it report it (publish.letter_problems)."""
+    section = name.split(".")[0]
+    return (StatementText.model_fields[section].is_required()
+            or getattr(translation, section) is not None)
 
 
 def _list_parent(name: str) -> str | None:
@@ -211,9 +222,11 @@ def record_translations(statement: Statement, codes: list[str] | None) -> list[s
 
 def stamp(statement: Statement, code: str) -> None:
     """Record that translation `code` is a translation of the current source text: rewrite its
-    `translated_from` fingerprints and keep a copy of that source text."""
+    `translated_from` fingerprints of the texts it translates, and keep a copy of them."""
     source_code = statement.meta.source_language
-    source = source_fields(statement.texts[source_code])
+    translated = source_fields(statement.texts[code])
+    source = {name: text for name, text in source_fields(statement.texts[source_code]).items()
+              if name in translated}
     file = statement.documents[code].file
     record = {name: fingerprint(text) for name, text in source.items()}
     write_atomically(file, _with_record(file.read_text(encoding="utf-8"), record).encode())

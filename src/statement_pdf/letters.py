@@ -1,0 +1,157 @@
+"""Letters: a statement addressed to each office it calls on, in each language it is due.
+
+Who gets the letter is data (statement.yaml `letter:`, data/recipients.yaml), and so is where
+the envelope's window is (the layout's `address_windows`). This module turns that data into the
+jobs of a per-recipient layout and into the part of the template context a letter adds; it
+checks, before anything is rendered, that each address fits its window.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from markupsafe import Markup
+
+from .errors import Problem
+from .fonts import text_width
+from .load import (
+    MM,
+    AddressWindow,
+    Layout,
+    Project,
+    Recipient,
+    RecipientLanguage,
+    Signer,
+    Statement,
+    entry_index,
+)
+from .localise import Localiser
+
+
+def due_languages(statement: Statement, recipient: Recipient) -> list[str]:
+    """The languages the recipient gets the letter in, in the statement's language order."""
+    order = {code: index for index, code in enumerate(statement.languages)}
+    return sorted(recipient.languages, key=lambda code: (order.get(code, len(order)), code))
+
+
+def letter_problems(
+    project: Project, statement: Statement, recipient_id: str, code: str, layout: Layout,
+    paper: str,
+) -> list[Problem]:
+    """What stops the letter to `recipient_id` in language `code` from being written."""
+    meta = statement.documents["statement"]
+    index = statement.meta.letter.recipients.index(recipient_id)
+    if code not in statement.texts:
+        return [meta.problem(("letter", "recipients", index),
+                             f"{recipient_id} is to receive the letter in {code}, but the "
+                             f"statement has no {code}.yaml")]
+    problems = []
+    if statement.texts[code].letter is None:
+        problems.append(statement.documents[code].problem(
+            (), f"no `letter:` section (subject and opening) in {code}.yaml, but "
+            f"{recipient_id} is to receive the letter in {code}"))
+    if project.languages[code].labels.letter is None:
+        problems.append(project.documents[f"languages/{code}"].problem(
+            ("labels",), "no `letter:` labels (date, reference, signed, signers, cc, "
+            "continuation) in this language, which a letter is due in"))
+    if window := layout.address_windows.get(paper):
+        problems.extend(_address_problems(project, recipient_id, code, window, paper))
+    return problems
+
+
+def _address_problems(
+    project: Project, recipient_id: str, code: str, window: AddressWindow, paper: str
+) -> list[Problem]:
+    """The address, wrapped at the window's width, must not have more lines than the window
+    holds; the problem points at the address in data/recipients.yaml."""
+    recipient = project.recipients[recipient_id]
+    language = project.languages[code]
+    families = [*language.fonts.text]
+    width = (window.width - window.indent) * MM
+    lines = sum(max(1, math.ceil(text_width(project.fonts, line, families, window.font_size)
+                                 / width))
+                for line in address_lines(recipient, code))
+    fitting = window.lines(language.line_height)
+    if lines <= fitting:
+        return []
+    document = project.documents["recipients"]
+    index = entry_index(document, recipient_id)
+    overridden = "address" in (document.data[index]["languages"].get(code) or {})
+    path = (index, "languages", code, "address") if overridden else (index, "address")
+    return [document.problem(path, f"the address of {recipient_id} in {code} takes {lines} lines "
+                             f"at {window.font_size:g} pt, but the {paper} envelope window holds "
+                             f"{fitting} in {language.name} ({window.width - window.indent:g} mm "
+                             "wide): shorten it")]
+
+
+def _in(recipient: Recipient, code: str) -> RecipientLanguage:
+    return recipient.languages[code]
+
+
+def _title(recipient: Recipient, code: str) -> str:
+    """The title in `code` where the recipient has one in that language (a copied office need
+    not receive the letter in every language)."""
+    own = recipient.languages.get(code)
+    return (own.title if own else None) or recipient.title
+
+
+def address_lines(recipient: Recipient, code: str) -> list[str]:
+    """The lines in the envelope window: name (if known), title, office, address, country."""
+    own = _in(recipient, code)
+    name = own.name or recipient.name
+    return [
+        *([name] if name else []),
+        own.title or recipient.title,
+        own.office or recipient.office,
+        *(own.address or recipient.address),
+        own.country or recipient.country,
+    ]
+
+
+def letter_context(project: Project, statement: Statement, recipient_id: str,
+                   local: Localiser) -> dict[str, Any]:
+    """What a letter's template adds to the statement's context: the addressee, the letter's
+    own text, the reference, the signers and the copies."""
+    code = local.language.code
+    letter, text = statement.meta.letter, statement.texts[code]
+    recipient = project.recipients[recipient_id]
+    labels = local.language.labels.letter
+    title = _title(recipient, code)
+    date = local.date(statement.meta.date)
+    reference = letter.reference.format(statement=statement.meta.id, recipient=recipient_id,
+                                        language=code, date=statement.meta.date.isoformat())
+    paragraphs = text.letter.body or [text.lead, *text.body, text.call_to_action]
+    return {
+        "letter_labels": {name: local.text(value) for name, value in labels
+                          if name != "continuation"},
+        "running_header": local.text(labels.continuation.format(
+            recipient=title, date=date, reference=reference)),
+        "recipient": {
+            "lines": [local.text(line) for line in address_lines(recipient, code)],
+            "salutation": local.text(_in(recipient, code).salutation),
+            "close": local.text(_in(recipient, code).close),
+            "email": recipient.email,
+        },
+        "reference": local.text(reference),
+        "subject": local.markup(text.letter.subject),
+        "opening": local.markup(text.letter.opening),
+        "paragraphs": [local.markup(paragraph) for paragraph in paragraphs],
+        "signers": [_signer(project, local, signer) for signer in letter.signers],
+        "cc": [_phrase(local, _title(project.recipients[other], code))
+               for other in letter.cc if other != recipient_id],
+    }
+
+
+def _phrase(local: Localiser, text: str) -> dict[str, Any]:
+    """A name that may be wholly in Latin script in a right-to-left letter (an office without a
+    title in the letter's language): the template sets it in the Latin font and leading."""
+    return {"text": local.text(text),
+            "latin_only": local.direction_of(text) != local.language.direction}
+
+
+def _signer(project: Project, local: Localiser, signer: Signer) -> dict[str, Markup]:
+    organisation = project.organisations[signer.organisation]
+    return {"name": local.text(signer.name), "title": local.text(signer.title),
+            "organisation": local.text(organisation.names.get(local.language.code,
+                                                               organisation.name))}
