@@ -45,6 +45,8 @@ EXPECTED = {
         "fa-AF, ps, ur)",
         f"{DEMO}/statement.yaml:6:8: error: unknown brand 'amnesty' (expected one of: "
         "coalition)",
+        f"{DEMO}/statement.yaml:14:32: error: unknown recipient 'president-narnia' (expected "
+        "one of: interior-pakistan, pm-pakistan, sr-afghanistan, unhcr-pakistan)",
     ],
     "missing-translation": [
         DRAFT,
