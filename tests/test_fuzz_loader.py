@@ -18,7 +18,7 @@ from statement_pdf.check import preflight
 from statement_pdf.errors import InputError
 from statement_pdf.load import Project, Statement, load_project, load_statement
 
-FILES = ("statement.yaml", "en.yaml", "fa-AF.yaml")
+FILES = ("statement.yaml", "en.yaml", "fa-AF.yaml", "ur.yaml")
 ORIGINALS = {name: (STATEMENT / name).read_text(encoding="utf-8") for name in FILES}
 
 scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.dates()
