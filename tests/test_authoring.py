@@ -73,13 +73,19 @@ def test_new_never_overwrites_and_checks_the_id(scaffolded: Path) -> None:
     assert wrong.exit_code == 2 and "lower-case letters, digits and hyphens" in wrong.output
 
 
+def _listed(command: str) -> dict[str, list[str]]:
+    """The rows of the table a listing command prints, by their first cell (a row that wraps
+    continues on lines with an empty first cell, which are left out)."""
+    result = run_cli(command)
+    assert result.exit_code == 0, result.output
+    return {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+            for line in result.output.splitlines() if line.count("│") > 2}
+
+
 def test_languages_lists_the_registry(project_copy: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
-    result = run_cli("languages")
-    assert result.exit_code == 0
-    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
-            for line in result.output.splitlines() if line.count("│") > 2}
+    rows = _listed("languages")
     assert rows["ur"] == ["Urdu", "اردو", "rtl", "Arab", "arabext", "gregorian"]
     assert rows["fa-AF"][2:] == ["rtl", "Arab", "arabext", "solar_hijri, gregorian"]
     assert rows["en"] == ["English", "English", "ltr", "Latn", "latn", "gregorian"]
@@ -88,10 +94,7 @@ def test_languages_lists_the_registry(project_copy: Path,
 def test_recipients_lists_the_offices(project_copy: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
-    result = run_cli("recipients")
-    assert result.exit_code == 0
-    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
-            for line in result.output.splitlines() if line.count("│") > 2}
+    rows = _listed("recipients")
     assert rows["pm-pakistan"][0] == "government"
     assert rows["pm-pakistan"][-1] == "en, ur"
     assert rows["sr-afghanistan"][-1] == "en"

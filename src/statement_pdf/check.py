@@ -44,8 +44,10 @@ def preflight(
 ) -> list[Problem]:
     """All problems of the statement in `statement_dir`, sorted by file and line.
 
-    `final` turns warnings (drafts) into errors: nothing unreviewed may be published. `measure`
-    lays out every document to count its pages, the slow part of a check."""
+    `scope` chooses the documents as `build`'s options do (a language that statement.yaml lists
+    without a file is reported only when all languages are checked). `final` turns warnings
+    (drafts) into errors: nothing unreviewed may be published. `measure` lays out every document
+    to count its pages, the slow part of a check."""
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
