@@ -131,6 +131,17 @@ def test_a_paragraph_the_source_does_not_have_is_named(demo: Path) -> None:
     ])
 
 
+def test_without_the_copy_of_the_old_source_the_new_text_is_shown(demo: Path) -> None:
+    shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
+    (demo / DEMO / "translated-from" / "fa-AF.yaml").unlink()
+    code, lines = _check(DEMO, "--no-measure")
+    assert code == 1
+    assert lines[1] == (
+        f"{DEMO}/fa-AF.yaml:18:5: error: body.0 is out of date: en.yaml changed since it was "
+        "translated (the earlier text is not in translated-from/); it now reads: The government "
+        "of Pakistan’s decision to arbitrarily deport Afghan nationals, officially referred …")
+
+
 def test_json_report_for_ci(demo: Path) -> None:
     shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
     result = run_cli("check", DEMO, "--format", "json", "--no-measure")

@@ -206,7 +206,7 @@ def _read_snapshot(file: Path) -> dict[str, str]:
 
 def record_translations(statement: Statement, codes: list[str] | None) -> list[str]:
     """Record translations `codes` (None: all) as made from the current source text. Nothing is
-    written unless every one of them exists and has as many paragraphs as the source."""
+    written unless every one of them exists, lacks no text of the source and adds none."""
     translations = statement.languages[1:]
     problems = [Problem(statement.folder, 1, 1, f"no translation {code}.yaml (translations: "
                         f"{', '.join(translations) or 'none'})")
