@@ -8,6 +8,12 @@ The pipeline, one module per stage:
     render    WeasyPrint, restricted to the project's files, written atomically
     publish   plan the outputs of a statement, run them, report
 
+Around it, for the people who write and translate statements:
+
+    check         preflight: every problem of a statement at once, pages counted by laying out
+    translations  which source text each translation was made from, and what changed since
+    scaffold      a new statement folder from the commented templates in templates/new/
+
 `cli` is a thin Typer layer on top.
 """
 
