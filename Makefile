@@ -6,13 +6,16 @@ PY := $(VENV)/bin/python
 STATEMENT := data/statements/2025-05-28-pakistan-afghan-deportations
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libgs-common
 
-.PHONY: demo test setup system lint clean
+.PHONY: demo test setup system lint bench clean
 
 demo: setup
 	$(VENV)/bin/statement-pdf build $(STATEMENT) --out out
 
 test: setup
 	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) benchmarks/run.py
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks

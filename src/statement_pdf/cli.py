@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +24,8 @@ from .errors import InputError
 from .inspect_pdf import describe, inspect_pdf
 from .load import Project, find_project_root, load_project, load_statement
 from .publish import plan, run, run_combined
+from .report import Summary, progress_bar, summary_table
+from .report import as_json as report_json
 from .scaffold import scaffold
 from .translations import record_translations
 
@@ -73,27 +78,54 @@ def build(
     final: Annotated[bool, typer.Option(
         "--final", help="Publication build: refuse drafts, out-of-date translations and any "
         "problem `check` finds, rendering nothing.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes rendering in parallel.",
+        show_default="the number of CPUs")] = os.cpu_count() or 1,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Render every document, even those the manifest shows are current.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar or summary; failures are still reported.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON document describing every output, and nothing else "
+        "on standard output.")] = False,
 ) -> None:
-    """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant."""
+    """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant.
+
+    Documents whose inputs are unchanged since the last build (OUT/<statement-id>/manifest.json)
+    are skipped; one failing document does not stop the others (exit code 1).
+    """
     if final:
         _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
     try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, lang, variant, paper.value, profile, recipient)
+        planned = plan(project, statement, lang, variant, paper.value, profile, recipient)
     except InputError as error:
         _report_problems(error)
         raise typer.Exit(2) from None
-    outcomes = run(project, jobs, out_dir, emit_html)
-    if combined:
-        outcomes += run_combined(project, jobs, out_dir)
-    failed = [outcome for outcome in outcomes if outcome.error]
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    started = time.perf_counter()
+    try:
+        with progress_bar(err, len(planned), enabled=not (quiet or as_json)) as progress:
+            outcomes = run(project, planned, out_dir, emit_html, processes=jobs, force=force,
+                           progress=progress)
+        if combined:
+            outcomes += run_combined(project, planned, out_dir)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished documents are kept and recorded in the manifest; "
+                  "no partial files were left.", markup=False)
+        raise typer.Exit(130) from None
+    summary = Summary.of(outcomes, time.perf_counter() - started)
     for outcome in outcomes:
         if outcome.error:
             err.print(f"[red]failed[/red] {outcome.path}: {outcome.error}", soft_wrap=True)
-        else:
-            out.print(f"wrote {outcome.path} ({outcome.pages} pages, {outcome.bytes:,} bytes)")
-    raise typer.Exit(1 if failed else 0)
+    if as_json:
+        print(report_json(outcomes, summary))
+    elif not quiet:
+        out.print(summary_table(summary))
+    raise typer.Exit(1 if summary.failed else 0)
 
 
 @app.command()

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, Problem
 from .fonts import face_css, glyph_problems, missing_glyphs
 from .letters import letter_context
 from .load import Brand, Layout, Profile, Project, Statement
@@ -116,6 +116,14 @@ def profile_name(project: Project, job: Job) -> str:
 
 def job_profile(project: Project, job: Job) -> Profile:
     return project.profiles[profile_name(project, job)]
+
+
+def check_profile(project: Project, name: str | None) -> None:
+    """A profile named on the command line must exist (None: each layout's default)."""
+    if name is not None and name not in project.profiles:
+        raise InputError([Problem(project.data_dir / "profiles.yaml", 1, 1,
+                                  f"unknown profile '{name}' (available: "
+                                  f"{', '.join(sorted(project.profiles))})")])
 
 
 def _metadata(project: Project, job: Job, local: Localiser) -> dict[str, Any]:

@@ -7,6 +7,7 @@ The profile's page CSS (bleed, marks) and its colour profile are part of the com
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from importlib.resources import files
@@ -17,21 +18,13 @@ from weasyprint.document import Document
 
 from .actualtext import add_actual_text, pages
 from .compose import Job, job_profile
-from .errors import InputError, Problem
 from .load import Profile, Project
+from .render import source_date_epoch
 
 Finisher = Callable[[Document, pydyf.PDF], None]
 POINTS_PER_MM = 72 / 25.4
 ATTACHMENT_MEDIA_TYPE = "application/yaml"
 """Every attachment is one of the statement's YAML files (RFC 9512)."""
-
-
-def check_profile(project: Project, name: str | None) -> None:
-    """A profile named on the command line must exist (None: each layout's default)."""
-    if name is not None and name not in project.profiles:
-        raise InputError([Problem(project.data_dir / "profiles.yaml", 1, 1,
-                                  f"unknown profile '{name}' (available: "
-                                  f"{', '.join(sorted(project.profiles))})")])
 
 
 def render_options(project: Project, job: Job) -> dict[str, object]:
@@ -52,9 +45,10 @@ def source_attachments(job: Job) -> list[Attachment]:
     languages = dict.fromkeys([job.language, statement.meta.source_language])
     files_ = [statement.documents["statement"].file,
               *(statement.documents[code].file for code in languages)]
+    moment = source_date_epoch() or dt.datetime.combine(statement.meta.date, dt.time(), dt.UTC)
     return [Attachment(filename=str(path), name=path.name, relationship="Source",
                        description=f"{statement.meta.id}/{path.name}: the data this PDF was "
-                                   "made from")
+                                   "made from", created=moment, modified=moment)
             for path in files_]
 
 

@@ -1,20 +1,27 @@
 """Stage 5: plan the documents of a statement, make each one, and report what happened.
 
 One broken document must not stop the others: each job ends in an `Outcome`, and the caller
-decides the exit code from all of them.
+decides the exit code from all of them. Documents whose inputs have not changed since the last
+run (see manifest.py) are not made again; the others are rendered in parallel (batch.py).
 """
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .compose import Job, compose, environment
+from .compose import Job, check_profile, compose, environment
 from .errors import InputError, Problem, RenderError
 from .letters import due_languages, letter_problems
 from .load import Project, Statement
-from .profiles import check_profile, render_options
-from .render import Renderer, write_atomically
+from .manifest import Entry, Manifest, fingerprint, inputs_of, remove_partial_files
+
+if TYPE_CHECKING:
+    from .batch import Result
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,14 @@ class Outcome:
     pages: int = 0
     bytes: int = 0
     error: str | None = None
+    skipped: bool = False
+    """Already current (same fingerprint in the manifest): not rendered again."""
+    sha256: str = ""
+    seconds: float = 0.0
+    worker: int = 0
+    """Process id of the worker that rendered it."""
+    peak_rss_kib: int = 0
+    """That worker's peak resident memory so far, after this document."""
 
 
 def plan(
@@ -111,21 +126,113 @@ def output_path(project: Project, out: Path, job: Job) -> Path:
     return out / job.statement.meta.id / job.language / name
 
 
-def run(project: Project, jobs: list[Job], out: Path, emit_html: bool = False) -> list[Outcome]:
-    renderer, env = Renderer(project.root), environment(project)
-    outcomes = []
-    for job in jobs:
-        target = output_path(project, out, job)
-        try:
-            composed = compose(project, job, env)
-            if emit_html:
-                write_atomically(target.with_suffix(".html"), composed.html.encode())
-            rendered = renderer.render(composed, target, **render_options(project, job))
-        except (InputError, RenderError) as error:
-            outcomes.append(Outcome(job, target, error=str(error)))
-            continue
-        outcomes.append(Outcome(job, target, rendered.pages, rendered.bytes))
-    return outcomes
+def run(
+    project: Project,
+    jobs: list[Job],
+    out: Path,
+    emit_html: bool = False,
+    *,
+    processes: int | None = None,
+    force: bool = False,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Make every job whose output is not already current, in `processes` worker processes
+    (default: one per CPU), and keep each statement's manifest true to what is on disk —
+    also when the run is interrupted. `progress` hears of each outcome as it happens."""
+    report = progress or (lambda outcome: None)
+    manifests = {statement_id: _open_manifest(out / statement_id, statement_id)
+                 for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs)}
+    outcomes: dict[int, Outcome] = {}
+    pending: list[_Planned] = []
+    for position, job in enumerate(jobs):
+        item = _Planned(position, job, output_path(project, out, job),
+                        inputs_of(project, job))
+        manifest = manifests[job.statement.meta.id]
+        if not force and manifest.is_current(item.target, item.fingerprint) and (
+                not emit_html or item.target.with_suffix(".html").is_file()):
+            outcomes[position] = _skipped(item, manifest.entries[manifest.key(item.target)])
+            report(outcomes[position])
+        else:
+            pending.append(item)
+    saver = _Saver(list(manifests.values()))
+
+    def finished(result: Result) -> None:
+        item = pending[result.index]
+        outcomes[item.position] = outcome = _outcome(item, result)
+        if not outcome.error:
+            manifests[item.job.statement.meta.id].record(item.target, _entry(item, outcome))
+        saver.maybe_save()
+        report(outcome)
+
+    try:
+        if pending:
+            from .batch import Task, render_all  # WeasyPrint loads only when something renders
+
+            tasks = [Task(item.job, item.target, item.fingerprint, emit_html) for item in pending]
+            render_all(project, tasks, processes or os.cpu_count() or 1, finished)
+    except BaseException:
+        for manifest in manifests.values():
+            remove_partial_files(manifest.folder)
+        raise
+    finally:
+        saver.save()
+    return [outcomes[position] for position in sorted(outcomes)]
+
+
+def _open_manifest(folder: Path, statement_id: str) -> Manifest:
+    remove_partial_files(folder)
+    return Manifest.load(folder, statement_id)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    position: int
+    job: Job
+    target: Path
+    inputs: dict[str, Any]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.inputs)
+
+
+def _skipped(item: _Planned, entry: Entry) -> Outcome:
+    return Outcome(item.job, item.target, entry.pages, entry.bytes, skipped=True,
+                   sha256=entry.sha256)
+
+
+def _outcome(item: _Planned, result: Result) -> Outcome:
+    return Outcome(item.job, item.target, result.pages, result.bytes, result.error,
+                   sha256=result.sha256, seconds=result.seconds, worker=result.worker,
+                   peak_rss_kib=result.peak_rss_kib)
+
+
+def _entry(item: _Planned, outcome: Outcome) -> Entry:
+    job = item.job
+    return Entry(fingerprint=item.fingerprint, inputs=item.inputs, sha256=outcome.sha256,
+                 pages=outcome.pages, bytes=outcome.bytes, language=job.language,
+                 variant=job.variant, recipient=job.recipient, paper=job.paper)
+
+
+class _Saver:
+    """Writes the manifests now and then while documents finish, and always at the end: often
+    enough that a killed run loses little, rarely enough that a thousand letters do not mean a
+    thousand rewrites."""
+
+    interval = 1.0
+
+    def __init__(self, manifests: list[Manifest]) -> None:
+        self.manifests = manifests
+        self.last = time.monotonic()
+
+    def maybe_save(self) -> None:
+        if time.monotonic() - self.last >= self.interval:
+            self.save()
+
+    def save(self) -> None:
+        for manifest in self.manifests:
+            manifest.save()
+        self.last = time.monotonic()
 
 
 def combined_path(project: Project, out: Path, job: Job) -> Path | None:
@@ -137,6 +244,9 @@ def run_combined(project: Project, jobs: list[Job], out: Path) -> list[Outcome]:
     """For layouts with a `combined_output`, one print file per language holding all its
     documents in sequence. Each document is laid out on its own, so its page numbers (and
     running header) restart where it starts; the pages are then written as one PDF."""
+    from .profiles import render_options  # WeasyPrint loads only when something renders
+    from .render import Renderer
+
     groups: dict[Path, list[Job]] = {}
     for job in jobs:
         if (target := combined_path(project, out, job)) is not None:

@@ -8,21 +8,28 @@ is complete (written beside it, then renamed), so a journalist can never pick up
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import os
-import tempfile
-from collections.abc import Iterator
+import re
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.document import Document
+from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import actualtext
+from .atomic import write_atomically
 from .compose import Composed
 from .errors import RenderError
 
@@ -86,7 +93,10 @@ class Renderer:
         rendered = [self.layout(composed, **options) for composed in documents]
         pages = [page for document in rendered for page in document.pages]
         with _weasyprint_warnings() as warnings:
-            pdf = rendered[0].copy(pages).write_pdf(**options)
+            joined = rendered[0].copy(pages)
+            _pin_dates(joined)
+            pdf = joined.write_pdf(**{**options, "finisher": _pin_document_id(
+                options.get("finisher"), "".join(composed.html for composed in documents))})
         _refuse_incomplete(warnings)
         write_atomically(target, pdf)
         return Rendered(target, len(pages), len(pdf))
@@ -108,6 +118,56 @@ def _refuse_incomplete(warnings: list[str]) -> None:
         raise RenderError("; ".join(refused))
 
 
+def _pin_dates(document: Document) -> None:
+    """The PDF's dates come from the statement (the layout's dcterms meta tags), or from
+    SOURCE_DATE_EPOCH when a build system sets it — never from the clock, so that the same
+    inputs give the same bytes."""
+    if moment := source_date_epoch():
+        document.metadata.created = document.metadata.modified = moment.strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The reproducible-builds convention for "when", if the environment sets it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
+
+
+def _pin_document_id(finisher: Callable | None, source: str) -> Callable:
+    """PDF/X-4 metadata carries an xmpMM:DocumentID that WeasyPrint draws at random; it is
+    derived from the composed HTML instead, after any other finishing step has run."""
+    document_id = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(source.encode()).digest())}".encode()
+
+    def finish(document: Document, pdf: pydyf.PDF) -> None:
+        if finisher:
+            finisher(document, pdf)
+        for item in pdf.objects:
+            if isinstance(item, pydyf.Stream) and item.extra.get("Type") == "/Metadata":
+                item.stream = [_RANDOM_DOCUMENT_ID.sub(document_id, chunk)
+                               if isinstance(chunk, bytes) else chunk for chunk in item.stream]
+
+    return finish
+
+
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def can_subset_with_harfbuzz() -> bool:
+    """WeasyPrint subsets fonts with libharfbuzz-subset when it can load it (≥ 4.1), and
+    otherwise with fontTools, which is many times slower for the large Arabic-script fonts."""
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+@cache
+def warn_if_slow_subsetting() -> None:
+    """Once per process: the fix is one package, and the user should not have to find it."""
+    if not can_subset_with_harfbuzz():
+        logging.getLogger("statement_pdf").warning(
+            "WeasyPrint cannot load libharfbuzz-subset and falls back to fontTools to subset "
+            "fonts, which makes every document several times slower. Install it with: "
+            "sudo apt-get install libharfbuzz-subset0")
+
+
 @contextmanager
 def _weasyprint_warnings() -> Iterator[list[str]]:
     logger = logging.getLogger("weasyprint")
@@ -119,17 +179,3 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
-
-
-def write_atomically(target: Path, content: bytes) -> None:
-    """Write beside the target, then rename: readers see the old file or the new, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                             suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

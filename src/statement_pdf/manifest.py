@@ -1,0 +1,196 @@
+"""What is on disk, and what it was made from: `OUT/<statement-id>/manifest.json`.
+
+A rebuild minutes before an embargo must redo only what changed. Each output is recorded with a
+fingerprint of everything that can change its bytes — the statement's own files, the one
+translation it prints and the source text (translations are made from it, and archive PDFs
+attach it), the language's registry entry, its layout, the shared data (brands,
+organisations, logos, recipients), the bundled assets, the code and options — so that editing
+one translation rebuilds that language only, and editing a layout rebuilds what uses it.
+
+The inputs are found by rule, not listed by hand, so a new kind of data file is picked up
+without touching this module: everything under data/ except the statements and the language
+registry is shared; a statement's files named after one of its languages (`ur.yaml`,
+`translated-from/ur.yaml`) are that language's, all its other files are the statement's; a
+layout is its folder plus the files the layouts share at the top of layouts/.
+
+The manifest must never claim more than is true: it is written atomically, and entries whose
+file is missing or whose bytes differ are dropped before it is trusted or written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import PARTIAL_SUFFIX, write_atomically
+from .compose import Job
+from .load import Project
+
+MANIFEST_NAME = "manifest.json"
+_NOT_SHARED = {"statements", "languages"}
+"""Folders of data/ that belong to one statement or one language, not to every document."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output file as it is on disk, and the inputs it was made from."""
+
+    fingerprint: str
+    inputs: dict[str, Any]
+    sha256: str
+    pages: int
+    bytes: int
+    language: str
+    variant: str
+    recipient: str | None
+    paper: str
+
+
+def inputs_of(project: Project, job: Job) -> dict[str, Any]:
+    """The digests of every input of `job`, by kind (kept in the manifest so a person can see
+    which kind of input changed)."""
+    root, texts = project.root, job.statement.texts
+    statement_files = _files(job.statement.folder)
+
+    def of_language(code: str) -> str:
+        """A language's files: its text, and whatever is kept per language beside it (such as
+        translated-from/<code>.yaml)."""
+        return _digest_files(root, (path for path in statement_files if path.stem == code))
+
+    data = project.data_dir
+    return {
+        "statement": _digest_files(root, (path for path in statement_files
+                                          if path.stem not in texts)),
+        "translation": of_language(job.language),
+        "source_text": of_language(job.statement.meta.source_language),
+        "language": _digest_files(root, [data / "languages" / f"{job.language}.yaml"]),
+        "layout": _digest_files(root, [*_files(root / "layouts", recursive=False),
+                                       *_files(project.layout_dir(job.variant))]),
+        "shared_data": _digest_files(root, (
+            path for child in sorted(data.iterdir()) if child.name not in _NOT_SHARED
+            for path in (_files(child) if child.is_dir() else [child]))),
+        "assets": _digest_files(root, _files(root / "assets")),
+        "software": _software(),
+        "options": {**{field.name: getattr(job, field.name) for field in fields(job)
+                       if field.name != "statement"},
+                    "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")},
+    }
+
+
+def fingerprint(inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Manifest:
+    """The entries of one statement's output folder, keyed by path relative to that folder."""
+
+    def __init__(self, folder: Path, statement_id: str) -> None:
+        self.folder = folder
+        self.statement_id = statement_id
+        self.entries: dict[str, Entry] = {}
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, folder: Path, statement_id: str) -> Manifest:
+        """The recorded entries that are still true on disk; an unreadable manifest (hand
+        edits, another version) only costs a rebuild, so it is ignored rather than fatal."""
+        manifest = cls(folder, statement_id)
+        try:
+            recorded = json.loads(manifest.path.read_text(encoding="utf-8"))["documents"]
+            manifest.entries = {name: Entry(**fields) for name, fields in recorded.items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            manifest.entries = {}
+        manifest.drop_untrue()
+        return manifest
+
+    def key(self, target: Path) -> str:
+        return target.relative_to(self.folder).as_posix()
+
+    def is_current(self, target: Path, fingerprint_: str) -> bool:
+        entry = self.entries.get(self.key(target))
+        return entry is not None and entry.fingerprint == fingerprint_
+
+    def record(self, target: Path, entry: Entry) -> None:
+        self.entries[self.key(target)] = entry
+
+    def forget(self, target: Path) -> None:
+        self.entries.pop(self.key(target), None)
+
+    def drop_untrue(self) -> None:
+        """Forget outputs that were deleted, or replaced by a run that was killed before it
+        could record them."""
+        self.entries = {name: entry for name, entry in self.entries.items()
+                        if _current_sha256(self.folder / name) == entry.sha256}
+
+    def save(self) -> None:
+        """Write the entries that are true now (an unchanged manifest is left untouched)."""
+        self.drop_untrue()
+        document = {"statement": self.statement_id, "generator": f"statement-pdf {__version__}",
+                    "documents": {name: asdict(entry)
+                                  for name, entry in sorted(self.entries.items())}}
+        content = (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+        if not self.path.is_file() or self.path.read_bytes() != content:
+            write_atomically(self.path, content)
+
+
+def remove_partial_files(folder: Path) -> list[Path]:
+    """Temporary files left by a run that was killed outright (SIGKILL leaves no chance to
+    clean up); they are never a finished document."""
+    partial = sorted(folder.rglob(f".*{PARTIAL_SUFFIX}")) if folder.is_dir() else []
+    for path in partial:
+        path.unlink(missing_ok=True)
+    return partial
+
+
+def _files(folder: Path, recursive: bool = True) -> list[Path]:
+    candidates = folder.rglob("*") if recursive else folder.glob("*")
+    return sorted(path for path in candidates if path.is_file() and "__pycache__" not in path.parts)
+
+
+def _digest_files(root: Path, paths: Iterable[Path]) -> str:
+    """One digest over the files' names and contents; names are relative to `root` so the
+    same inputs give the same fingerprint in any checkout."""
+    digest, root = hashlib.sha256(), root.resolve()
+    for path in sorted(path.resolve() for path in paths):
+        if not path.name.startswith(".") and (content := _current_sha256(path)):
+            digest.update(f"{path.relative_to(root).as_posix()}\0{content}\0".encode())
+    return digest.hexdigest()
+
+
+def _current_sha256(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return _cached_sha256(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _cached_sha256(path: Path, mtime_ns: int, size: int) -> str:
+    """Each file is read once per process, however many documents use it (the modification
+    time and size are part of the key, so an edit between runs is seen)."""
+    return file_sha256(path)
+
+
+@cache
+def _software() -> dict[str, str]:
+    """Versions, and a digest of this package's code, so that a development change to the
+    pipeline cannot leave documents made by the old code marked as current."""
+    package = Path(__file__).parent
+    return {"statement-pdf": __version__, "weasyprint": version("weasyprint"),
+            "pydyf": version("pydyf"), "code": _digest_files(package, package.glob("*.py"))}

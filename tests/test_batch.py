@@ -1,0 +1,239 @@
+"""Batch builds: everything in one command, only what changed on a rebuild, every failure
+isolated, the same bytes every time, and nothing half-written when a build is interrupted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, STATEMENT, STATEMENT_ID, pdftotext, run_cli
+
+TWO_PRESS_RELEASES = ("--lang", "en", "--lang", "fa-AF", "--variant", "press")
+ENGLISH, DARI = "en/press.pdf", "fa-AF/press.pdf"
+ENGLISH_PRESS_RELEASE = ("--lang", "en", "--variant", "press")
+
+
+def _statement(project: Path) -> Path:
+    return project / "data" / "statements" / STATEMENT_ID
+
+
+def _build(statement: Path, out: Path, *options: str) -> tuple[int, dict]:
+    """Build with --json and return the exit code and the parsed report."""
+    result = run_cli("build", statement, "--out", out, "--json", *options)
+    assert result.stdout, (result.output, result.exception)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _statuses(report: dict) -> dict[str, str]:
+    """Each document's status by its path in the statement's output folder ("en/press.pdf")."""
+    return {"/".join(Path(document["path"]).parts[-2:]): document["status"]
+            for document in report["documents"]}
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / STATEMENT_ID / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_rebuild_redoes_only_what_changed(project_copy: Path) -> None:
+    statement, out = _statement(project_copy), project_copy / "out"
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    assert code == 0
+    assert _statuses(report) == {ENGLISH: "written", DARI: "written"}
+    english = out / STATEMENT_ID / "en" / "press.pdf"
+    first_write = english.stat().st_mtime_ns
+
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "skipped"})
+    assert english.stat().st_mtime_ns == first_write, "a skipped document was rewritten"
+
+    _edit(statement / "fa-AF.yaml", "title: >-\n", "title: >-\n  تازه\n")
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "written"})
+    assert "تازه" in pdftotext(out / STATEMENT_ID / "fa-AF" / "press.pdf")
+
+    _edit(project_copy / "layouts" / "press" / "press.css", "{", "{ orphans: 3; ")
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    assert (code, _statuses(report)) == (0, {ENGLISH: "written", DARI: "written"})
+
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, "--force")
+    assert (code, set(_statuses(report).values())) == (0, {"written"})
+
+
+def test_a_changed_layout_rebuilds_only_the_documents_that_use_it(project_copy: Path) -> None:
+    statement, out = _statement(project_copy), project_copy / "out"
+    code, report = _build(statement, out, "--lang", "en")
+    assert code == 0 and len(report["documents"]) >= 2
+    _edit(project_copy / "layouts" / "letter" / "letter.css", "{", "{ orphans: 3; ")
+    code, report = _build(statement, out, "--lang", "en")
+    statuses = _statuses(report)
+    assert statuses.pop("en/press.pdf") == "skipped"
+    assert statuses and set(statuses.values()) == {"written"}, "every letter, nothing else"
+
+
+def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
+    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ur", "--variant", "press")
+    assert code == 0
+    documents = _manifest(tmp_path)["documents"]
+    assert sorted(documents) == ["en/press.pdf", "ur/press.pdf"]
+    for name, entry in documents.items():
+        pdf = tmp_path / STATEMENT_ID / name
+        assert entry["sha256"] == _sha256(pdf)
+        assert entry["bytes"] == pdf.stat().st_size
+        assert entry["pages"] == _pdf_pages(pdf)
+        assert (entry["language"], entry["variant"]) == (name.split("/")[0], "press")
+        assert set(entry["inputs"]) >= {"statement", "translation", "language", "layout",
+                                        "shared_data", "assets", "software", "options"}
+    assert report["summary"]["pages"] == sum(entry["pages"] for entry in documents.values())
+
+
+def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
+    """A character no bundled font has (an Egyptian hieroglyph) in the Pashto text: that
+    document fails with the reason, every other one is written, the exit code is 1."""
+    statement, out = _statement(project_copy), project_copy / "out"
+    _edit(statement / "ps.yaml", "title: >-\n", "title: >-\n  \U00013000\n")
+    result = run_cli("build", statement, "--out", out, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    statuses = _statuses(report)
+    assert statuses.pop("ps/press.pdf") == "failed"
+    assert set(statuses.values()) == {"written"} and len(statuses) >= 3
+    failure = next(document for document in report["documents"] if document["status"] == "failed")
+    assert "U+13000" in failure["error"] and "ps.yaml" in failure["error"]
+    assert "U+13000" in result.stderr, "failures are listed for the person too"
+    assert not (out / STATEMENT_ID / "ps" / "press.pdf").exists()
+    assert "ps/press.pdf" not in _manifest(out)["documents"]
+    for name in statuses:
+        assert (out / STATEMENT_ID / name).is_file()
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path, project_copy: Path) -> None:
+    """Built from two checkouts in different folders, with different numbers of workers."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _build(STATEMENT, first, "--jobs", "2")[0] == 0
+    assert _build(_statement(project_copy), second, "--jobs", "1")[0] == 0
+    pdfs = sorted(path.relative_to(first) for path in first.rglob("*.pdf"))
+    assert len(pdfs) >= 4
+    assert pdfs == sorted(path.relative_to(second) for path in second.rglob("*.pdf"))
+    for pdf in pdfs:
+        assert (first / pdf).read_bytes() == (second / pdf).read_bytes(), pdf
+
+
+@pytest.mark.parametrize("profile", ["archive", "print"])
+def test_every_profile_is_reproducible(tmp_path: Path, profile: str) -> None:
+    """PDF/A needs an identifier and PDF/X-4 a document id in its metadata: neither is random."""
+    pdfs = []
+    for folder in ("first", "second"):
+        assert _build(STATEMENT, tmp_path / folder, *ENGLISH_PRESS_RELEASE,
+                      "--profile", profile)[0] == 0
+        pdfs.append((tmp_path / folder / STATEMENT_ID / ENGLISH).read_bytes())
+    assert pdfs[0] == pdfs[1]
+
+
+def test_source_date_epoch_sets_the_pdf_dates(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    english = tmp_path / STATEMENT_ID / "en" / "press.pdf"
+    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)[0] == 0
+    assert "2025-05-28" in _pdfinfo_iso_dates(english)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)
+    assert (code, _statuses(report)) == (0, {ENGLISH: "written"}), "the date is an input"
+    assert _pdfinfo_iso_dates(english) == "2026-01-01T00:00:00Z 2026-01-01T00:00:00Z"
+
+
+def _pdfinfo_iso_dates(pdf: Path) -> str:
+    info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    return " ".join(line.split()[-1] for line in info.splitlines()
+                    if line.startswith(("CreationDate:", "ModDate:")))
+
+
+def test_an_interrupted_build_leaves_only_complete_recorded_files(tmp_path: Path) -> None:
+    """SIGTERM as soon as the first document is written: the others were mid-render in the
+    workers. What remains must be complete PDFs, no temporary files, and a manifest that lists
+    only files that are really there with their real checksums; the next build finishes."""
+    out = tmp_path / "out"
+    folder = out / STATEMENT_ID
+    build = subprocess.Popen(
+        [str(Path(sys.executable).parent / "statement-pdf"), "build", str(STATEMENT),
+         "--out", str(out), "--jobs", "2", "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(folder.rglob("press.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    build.send_signal(signal.SIGTERM)
+    stderr = build.communicate(timeout=60)[1]
+    assert build.returncode == 130, stderr
+    assert "Traceback" not in stderr
+
+    assert not [path for path in out.rglob("*") if path.name.startswith(".")]
+    written = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.pdf"))
+    assert written, "the first document was finished before the interrupt"
+    recorded = _manifest(out)["documents"]
+    assert set(recorded) <= set(written)
+    for name, entry in recorded.items():
+        assert entry["sha256"] == _sha256(folder / name)
+    for name in written:
+        assert _pdf_pages(folder / name) >= 1  # poppler reads the whole file
+
+    code, report = _build(STATEMENT, out)
+    assert code == 0
+    assert {document["status"] for document in report["documents"]
+            if document["path"].endswith(tuple(recorded))} <= {"skipped"}
+    assert len(_manifest(out)["documents"]) == len(report["documents"])
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
+    """SIGKILL gives no chance to clean up: the next build removes the temporary file and
+    does not trust a manifest entry whose file was replaced behind its back."""
+    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)[0] == 0
+    folder = tmp_path / STATEMENT_ID
+    leftover = folder / "en" / ".press.pdf.abc123.part"
+    leftover.write_bytes(b"%PDF-1.7 half a file")
+    (folder / "en" / "press.pdf").write_bytes(b"%PDF-1.7 not what the manifest says")
+
+    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)
+    assert (code, _statuses(report)) == (0, {ENGLISH: "written"})
+    assert not leftover.exists()
+    assert _manifest(tmp_path)["documents"]["en/press.pdf"]["sha256"] == _sha256(
+        folder / "en" / "press.pdf")
+
+
+def test_quiet_prints_nothing_and_the_default_prints_a_summary(tmp_path: Path) -> None:
+    quiet = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path, "--quiet")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")
+    summary = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path)
+    assert summary.exit_code == 0
+    assert "skipped" in summary.stdout and "documents" in summary.stdout
+
+
+def test_json_reports_the_worker_processes(tmp_path: Path) -> None:
+    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ps", "--jobs", "2")
+    assert code == 0
+    workers = {document["worker"] for document in report["documents"]}
+    assert workers and os.getpid() not in workers, "rendered in worker processes"
+    peaks = report["summary"]["peak_rss_kib_by_worker"]
+    assert set(peaks) == {str(worker) for worker in workers}
+    assert all(peak > 10_000 for peak in peaks.values())
