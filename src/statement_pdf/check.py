@@ -23,7 +23,8 @@ from .compose import Job, compose, environment
 from .errors import InputError, Problem, RenderError
 from .fonts import glyph_problems
 from .load import Project, Statement, find_project_root, load_project, load_statement
-from .publish import output_path, plan, render_options
+from .profiles import render_options
+from .publish import output_path, plan
 from .render import Renderer
 from .translations import translation_problems
 

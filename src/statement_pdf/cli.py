@@ -12,14 +12,12 @@ import os
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import check as preflight_report
-from .check import Scope, preflight
 from .errors import InputError
 from .inspect_pdf import describe, inspect_pdf
 from .load import Project, find_project_root, load_project, load_statement
@@ -28,6 +26,9 @@ from .report import Summary, progress_bar, summary_table
 from .report import as_json as report_json
 from .scaffold import scaffold
 from .translations import record_translations
+
+if TYPE_CHECKING:
+    from .check import Scope
 
 app = typer.Typer(
     help="Publish joint statements as print-ready PDFs in every language.",
@@ -97,6 +98,8 @@ def build(
     are skipped; one failing document does not stop the others (exit code 1).
     """
     if final:
+        from .check import Scope  # preflight lays pages out: WeasyPrint only when asked for
+
         _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
     try:
         project = load_project(find_project_root(statement_dir))
@@ -154,6 +157,8 @@ def _report_problems(error: InputError, consequence: str = "nothing was rendered
 
 
 def _refuse_unless_final(statement_dir: Path, scope: Scope) -> None:
+    from .check import preflight
+
     if problems := preflight(statement_dir, scope, final=True):
         _report_problems(InputError(problems), consequence="--final: nothing was rendered, "
                          "the statement is not ready for publication.")
@@ -179,7 +184,10 @@ def check(
     if not statement_dir.is_dir():
         err.print(f"{statement_dir}: not a folder (expected data/statements/<id>)", markup=False)
         raise typer.Exit(2)
-    problems = preflight(statement_dir, Scope(paper=paper.value), final=final, measure=measure)
+    from . import check as preflight_report
+
+    problems = preflight_report.preflight(statement_dir, preflight_report.Scope(
+        paper=paper.value), final=final, measure=measure)
     if report_format is ReportFormat.json:
         typer.echo(preflight_report.report_json(problems))
     else:
