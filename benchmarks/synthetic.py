@@ -9,6 +9,7 @@ each under a new id. The bundled statement's letter is then addressed to all of 
 
 from __future__ import annotations
 
+import copy
 import math
 import shutil
 from pathlib import Path
@@ -31,8 +32,8 @@ def generate_mail_merge(root: Path, folder: Path, letters: int) -> tuple[Path, s
     languages = sorted(code for code in _letter_languages(folder, statement))
     templates = [entry for entry in recipients if set(languages) <= set(entry["languages"])]
     count = math.ceil(letters / len(languages))
-    generated = [{**templates[index % len(templates)], "id": f"bench-{index:04d}"}
-                 for index in range(count)]
+    generated = [{**copy.deepcopy(templates[index % len(templates)]), "id": f"bench-{index:04d}"}
+                 for index in range(count)]  # copies: YAML aliases are not accepted as data
     _write(folder / "data" / "recipients.yaml", recipients + generated)
     meta["letter"]["recipients"] = [entry["id"] for entry in generated]
     _write(statement / "statement.yaml", meta)
