@@ -237,3 +237,22 @@ def test_json_reports_the_worker_processes(tmp_path: Path) -> None:
     peaks = report["summary"]["peak_rss_kib_by_worker"]
     assert set(peaks) == {str(worker) for worker in workers}
     assert all(peak > 10_000 for peak in peaks.values())
+
+
+def test_slow_font_subsetting_is_reported_once_with_the_fix(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Without libharfbuzz-subset WeasyPrint falls back to fontTools: say so once, with the
+    command that fixes it."""
+    from statement_pdf import render
+
+    monkeypatch.setattr(render, "harfbuzz_subset", None)
+    render.warn_if_slow_subsetting.cache_clear()
+    try:
+        render.warn_if_slow_subsetting()
+        render.warn_if_slow_subsetting()
+    finally:
+        render.warn_if_slow_subsetting.cache_clear()
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert "apt-get install libharfbuzz-subset0" in warnings[0]
+    assert render.can_subset_with_harfbuzz() is False
