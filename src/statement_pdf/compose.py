@@ -64,10 +64,10 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
     layout_dir = project.layout_dir(job.variant)
     context = context_for(project, job)
     profile_css = [f"../profiles/{name}" for name in job_profile(project, job).stylesheets]
+    base_url = layout_dir.resolve().as_uri() + "/"
     html = env.get_template(f"{job.variant}/{layout.template}").render(
-        **context, stylesheets=[*layout.stylesheets, *profile_css])
-    return Composed(html=html, base_url=layout_dir.resolve().as_uri() + "/",
-                    title=context["plain_title"])
+        **context, stylesheets=[*layout.stylesheets, *profile_css], base_url=base_url)
+    return Composed(html=html, base_url=base_url, title=context["plain_title"])
 
 
 def context_for(project: Project, job: Job) -> dict[str, Any]:
