@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -54,30 +54,42 @@ class Entry:
     paper: str
 
 
-def inputs_of(project: Project, job: Job) -> dict[str, Any]:
+def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None) -> dict[str, Any]:
     """The digests of every input of `job`, by kind (kept in the manifest so a person can see
-    which kind of input changed)."""
-    root, texts = project.root, job.statement.texts
+    which kind of input changed).
+
+    `known` keeps the digests of one run: the documents of a batch share most of their inputs,
+    and listing and hashing the same folders again for each of a thousand letters took seconds
+    before the first one could start."""
+    root, texts, known = project.root, job.statement.texts, {} if known is None else known
     statement_files = _files(job.statement.folder)
+
+    def digest(key: tuple, paths: Callable[[], Iterable[Path]]) -> str:
+        if key not in known:
+            known[key] = _digest_files(root, paths())
+        return known[key]
 
     def of_language(code: str) -> str:
         """A language's files: its text, and whatever is kept per language beside it (such as
         translated-from/<code>.yaml)."""
-        return _digest_files(root, (path for path in statement_files if path.stem == code))
+        return digest(("language files", job.statement.folder, code),
+                      lambda: (path for path in statement_files if path.stem == code))
 
     data = project.data_dir
     return {
-        "statement": _digest_files(root, (path for path in statement_files
-                                          if path.stem not in texts)),
+        "statement": digest(("statement", job.statement.folder),
+                            lambda: (path for path in statement_files if path.stem not in texts)),
         "translation": of_language(job.language),
         "source_text": of_language(job.statement.meta.source_language),
-        "language": _digest_files(root, [data / "languages" / f"{job.language}.yaml"]),
-        "layout": _digest_files(root, [*_files(root / "layouts", recursive=False),
-                                       *_files(project.layout_dir(job.variant))]),
-        "shared_data": _digest_files(root, (
+        "language": digest(("language", job.language),
+                           lambda: [data / "languages" / f"{job.language}.yaml"]),
+        "layout": digest(("layout", job.variant),
+                         lambda: [*_files(root / "layouts", recursive=False),
+                                  *_files(project.layout_dir(job.variant))]),
+        "shared_data": digest(("shared data",), lambda: (
             path for child in sorted(data.iterdir()) if child.name not in _NOT_SHARED
             for path in (_files(child) if child.is_dir() else [child]))),
-        "assets": _digest_files(root, _files(root / "assets")),
+        "assets": digest(("assets",), lambda: _files(root / "assets")),
         "software": _software(),
         "options": {**{field.name: getattr(job, field.name) for field in fields(job)
                        if field.name != "statement"},
@@ -141,11 +153,18 @@ class Manifest:
         """Write the entries that are true now (an unchanged manifest is left untouched)."""
         self.drop_untrue()
         document = {"statement": self.statement_id, "generator": f"statement-pdf {__version__}",
-                    "documents": {name: asdict(entry)
+                    "documents": {name: _as_dict(entry)
                                   for name, entry in sorted(self.entries.items())}}
         content = (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode()
         if not self.path.is_file() or self.path.read_bytes() != content:
             write_atomically(self.path, content)
+
+
+def _as_dict(entry: Entry) -> dict[str, Any]:
+    """The entry's fields as they are (`dataclasses.asdict` deep-copies every nested dict, which
+    cost a third of the parent's time in a thousand-letter run, where the manifest is rewritten
+    every second)."""
+    return {field.name: getattr(entry, field.name) for field in fields(entry)}
 
 
 def remove_partial_files(folder: Path) -> list[Path]:

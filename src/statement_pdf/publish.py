@@ -144,9 +144,10 @@ def run(
                  for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs)}
     outcomes: dict[int, Outcome] = {}
     pending: list[_Planned] = []
+    known_digests: dict[tuple, str] = {}
     for position, job in enumerate(jobs):
         item = _Planned(position, job, output_path(project, out, job),
-                        inputs_of(project, job))
+                        inputs_of(project, job, known_digests))
         manifest = manifests[job.statement.meta.id]
         if not force and manifest.is_current(item.target, item.fingerprint) and (
                 not emit_html or item.target.with_suffix(".html").is_file()):
