@@ -110,6 +110,23 @@ def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
     assert report["summary"]["pages"] == sum(entry["pages"] for entry in documents.values())
 
 
+def test_a_batch_shares_digests_without_mixing_up_documents() -> None:
+    """A run digests the shared inputs once for all its documents; each document's inputs must
+    still be exactly what it would get on its own (its language's text, its layout)."""
+    from statement_pdf.load import load_project, load_statement
+    from statement_pdf.manifest import inputs_of
+    from statement_pdf.publish import plan
+
+    project = load_project(ROOT)
+    jobs = plan(project, load_statement(STATEMENT, project))
+    known: dict[tuple, str] = {}
+    shared = [inputs_of(project, job, known) for job in jobs]
+    alone = [inputs_of(project, job) for job in jobs]
+    assert shared == alone
+    assert len({inputs["translation"] for inputs in alone}) == len({job.language for job in jobs})
+    assert len({inputs["layout"] for inputs in alone}) == len({job.variant for job in jobs}) >= 2
+
+
 def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
     """A character no bundled font has (an Egyptian hieroglyph) in the Pashto text: that
     document fails with the reason, every other one is written, the exit code is 1."""
