@@ -67,6 +67,8 @@ class LetterLabels(Schema):
     signed: Text
     signers: Text
     cc: Text
+    list_separator: Annotated[str, StringConstraints(min_length=1)] = "; "
+    """Between the offices of the cc list: "; " in English, the Arabic semicolon in Urdu."""
     continuation: Annotated[str, StringConstraints(pattern=r"\{recipient\}")]
     """The running header from page 2 on; {recipient}, {date} and {reference} are filled in."""
 
