@@ -140,9 +140,6 @@ class Manifest:
     def record(self, target: Path, entry: Entry) -> None:
         self.entries[self.key(target)] = entry
 
-    def forget(self, target: Path) -> None:
-        self.entries.pop(self.key(target), None)
-
     def drop_untrue(self) -> None:
         """Forget outputs that were deleted, or replaced by a run that was killed before it
         could record them."""
