@@ -128,6 +128,8 @@ def build(
         print(report_json(outcomes, summary))
     elif not quiet:
         out.print(summary_table(summary))
+        out.print(f"in {out_dir / statement.meta.id}/ (manifest.json lists every file)",
+                  markup=False, soft_wrap=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 
