@@ -78,6 +78,8 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
     if problems := glyph_problems(project, statement, job.language, job.recipient):
         raise InputError(problems)
     letter = letter_context(project, statement, job.recipient, local) if job.recipient else {}
+    signatories = [_organisation(project, local, org_id) for org_id in statement.meta.signatories]
+    brand_words = brand.words(language.code)
     return letter | {
         "language": language,
         "variant": job.variant,
@@ -91,22 +93,20 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "call_to_action": local.markup(text.call_to_action),
         "date": local.text(local.date(statement.meta.date)),
         "iso_date": statement.meta.date.isoformat(),
-        "signatories": [_organisation(project, local, org_id)
-                        for org_id in statement.meta.signatories],
+        "signatories": signatories,
         "contacts": [
             {"name": local.text(contact.name), "email": contact.email,
-             "latin_only": local.direction_of(contact.name) != language.direction,
+             "latin_only": local.wholly_latin(contact.name),
              # dialled as written, in any language: kept in ASCII digits (the template
              # isolates it), also because a row of Persian zeros reads as dots
              "phone": contact.phone}
             for contact in statement.meta.media_contacts
         ],
-        "brand": {"name": local.text(brand.words(language.code).name),
-                  "alt": brand.words(language.code).name,
-                  "footer": local.text(brand.words(language.code).footer),
+        "brand": {"name": local.text(brand_words.name), "alt": brand_words.name,
+                  "footer": local.text(brand_words.footer),
                   "logo": _data_url(project, brand.logo)},
         "generated_css": Markup(_generated_css(project, job, local)),
-        "metadata": _metadata(project, job, local),
+        "metadata": _metadata(project, job, local, signatories),
     }
 
 
@@ -126,7 +126,9 @@ def check_profile(project: Project, name: str | None) -> None:
                                   f"{', '.join(sorted(project.profiles))})")])
 
 
-def _metadata(project: Project, job: Job, local: Localiser) -> dict[str, Any]:
+def _metadata(
+    project: Project, job: Job, local: Localiser, signatories: list[dict[str, Any]]
+) -> dict[str, Any]:
     """What WeasyPrint writes into the PDF's document information and XMP, as plain text: the
     signatories are the authors (the coalition), the lead is the subject, and the generator
     names the profile so that `statement-pdf inspect` can tell which one a file was made for."""
@@ -134,8 +136,7 @@ def _metadata(project: Project, job: Job, local: Localiser) -> dict[str, Any]:
     text = statement.texts[job.language]
     keywords = text.keywords or statement.texts[statement.meta.source_language].keywords
     return {
-        "authors": [_organisation(project, local, org_id)["name"].striptags()
-                    for org_id in statement.meta.signatories],
+        "authors": [organisation["name"].striptags() for organisation in signatories],
         "description": local.markup(text.lead).striptags(),
         "keywords": ", ".join(keywords),
         "generator": f"statement-pdf {__version__}, profile {profile_name(project, job)}",
@@ -150,7 +151,7 @@ def _organisation(project: Project, local: Localiser, org_id: str) -> dict[str, 
     return {
         "id": org_id,
         "name": local.text(name),
-        "latin_only": local.direction_of(name) != local.language.direction,
+        "latin_only": local.wholly_latin(name),
         "logo": _data_url(project, organisation.logo),
         "logo_alt": local.label("logo_alt", name=name),
         "website": organisation.website,
@@ -219,7 +220,7 @@ def _window_properties(layout: Layout, paper: str, language_line_height: float) 
 def _continuation_css(layout: Layout, local: Localiser) -> str:
     """Pages before `numbered_from` show no page label; with a running header, the pages after
     the first show the template's `running-header` string at the start side of the top."""
-    start, end = ("right", "left") if local.rtl else ("left", "right")
+    start, end = _page_sides(local)
     rules = []
     if layout.numbered_from > 1:
         rules.append(f"@page :nth(-n+{layout.numbered_from - 1}) "
@@ -237,9 +238,9 @@ def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]
     that is wholly Latin (a brand without a translation) is set left-to-right in the Latin
     font, aligned to the start side all the same. Fonts and colour are spelt out: margin boxes
     do not see the custom properties of the document's root."""
-    start, end = ("right", "left") if local.rtl else ("left", "right")
+    start, end = _page_sides(local)
     language, footer = local.language, brand.words(local.language.code).footer
-    latin_footer = local.direction_of(footer) != language.direction
+    latin_footer = local.wholly_latin(footer)
     footer_fonts, footer_leading = ((latin_fonts, 1.45) if latin_footer
                                     else (language.fonts.heading, language.line_height))
     return (f"@page {{ size: {PAPER_SIZES[paper]}; "
@@ -251,6 +252,12 @@ def _page_css(paper: str, local: Localiser, brand: Brand, latin_fonts: list[str]
             f"font-family: {_font_stack(language.fonts.heading)}; "
             f"color: {brand.colours.muted}; direction: {language.direction}; "
             f"text-align: {end}; }} }}")
+
+
+def _page_sides(local: Localiser) -> tuple[str, str]:
+    """The physical sides of the page (margin boxes have no logical ones) where lines start
+    and end in this language."""
+    return ("right", "left") if local.rtl else ("left", "right")
 
 
 def _font_stack(families: list[str]) -> str:

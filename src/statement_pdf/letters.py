@@ -147,7 +147,7 @@ def _phrase(local: Localiser, text: str) -> dict[str, Any]:
     """A name that may be wholly in Latin script in a right-to-left letter (an office without a
     title in the letter's language): the template sets it in the Latin font and leading."""
     return {"text": local.text(text),
-            "latin_only": local.direction_of(text) != local.language.direction}
+            "latin_only": local.wholly_latin(text)}
 
 
 def _signer(project: Project, local: Localiser, signer: Signer) -> dict[str, Markup]:

@@ -119,7 +119,7 @@ class Localiser:
         """Plain text from data (a name, a label): escaped, digits localised, Latin isolated.
         A text with no right-to-left letter at all (an organisation's English name, a
         placeholder) is one isolated run, its final full stop or bracket included."""
-        if self._wholly_latin(text):
+        if self.wholly_latin(text):
             return Markup('<bdi dir="ltr">%s</bdi>') % text
         return self._isolated(text)
 
@@ -143,7 +143,7 @@ class Localiser:
     def plain(self, text: str) -> str:
         """Like `text`, for places that take plain text rather than HTML (CSS `content`): Latin
         runs are isolated with the Unicode isolate controls instead of <bdi>."""
-        if self._wholly_latin(text):
+        if self.wholly_latin(text):
             return f"{_LRI}{text}{_PDI}"
         return "".join(f"{_LRI}{part}{_PDI}" if latin else part
                        for part, latin in self._split(text))
@@ -152,9 +152,11 @@ class Localiser:
         """The direction a block holding only `text` needs: the language's, or "ltr" for a
         wholly Latin text. For page margin boxes, where WeasyPrint breaks lines before it
         applies the bidi algorithm, so an isolate cannot span a line break."""
-        return "ltr" if self._wholly_latin(text) else self.language.direction
+        return "ltr" if self.wholly_latin(text) else self.language.direction
 
-    def _wholly_latin(self, text: str) -> bool:
+    def wholly_latin(self, text: str) -> bool:
+        """In a right-to-left language, a text with Latin letters and no right-to-left letter
+        (an English name, a placeholder): set as one left-to-right block in the Latin font."""
         return self.rtl and bool(_HAS_LATIN_LETTER.search(text)) and not any(
             unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 

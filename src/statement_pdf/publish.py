@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,8 +193,9 @@ class _Planned:
     target: Path
     inputs: dict[str, Any]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        """Hashed once: the manifest check, the worker's task and the entry all need it."""
         return fingerprint(self.inputs)
 
 
