@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import InputError
-from .inspect_pdf import describe, inspect_pdf
 from .load import Project, find_project_root, load_project, load_statement
 from .publish import plan, run, run_combined
 from .report import Summary, progress_bar, summary_table
@@ -140,6 +139,8 @@ def inspect(
 ) -> None:
     """What a PDF claims and contains: standard and profile, pages, paper and print boxes,
     language, tags, metadata, bookmarks, fonts (embedded, subset), attached files."""
+    from .inspect_pdf import describe, inspect_pdf  # pikepdf only when asked for
+
     try:
         report = inspect_pdf(pdf_file)
     except InputError as error:

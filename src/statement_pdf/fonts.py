@@ -8,7 +8,7 @@ cmaps of the bundled files first, and a gap is an error that names the character
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,15 @@ def font_files(registry: FontRegistry, families: list[str]) -> list[Path]:
 def missing_glyphs(registry: FontRegistry, text: str, families: list[str]) -> list[str]:
     """Characters of `text` that none of `families` can draw (format characters such as ZWNJ
     and the bidi controls are shaping instructions, not glyphs)."""
-    covered = _coverage(tuple(font_files(registry, families)))
-    return sorted({char for char in text if ord(char) not in covered
-                   and unicodedata.category(char) not in ("Cf", "Cc")})
+    return list(_missing(text, tuple(font_files(registry, families))))
+
+
+@lru_cache(maxsize=4096)
+def _missing(text: str, paths: tuple[Path, ...]) -> tuple[str, ...]:
+    """Kept per text: a batch checks the same paragraphs again for every recipient."""
+    covered = _coverage(paths)
+    return tuple(sorted({char for char in text if ord(char) not in covered
+                         and unicodedata.category(char) not in ("Cf", "Cc")}))
 
 
 @cache
@@ -82,12 +88,13 @@ def glyph_problems(
     ]
     language = project.languages[code]
     families = [*language.fonts.text, *language.fonts.heading]
+    files = tuple(font_files(project.fonts, families))
     return [
         document.problem(path, f"{describe(char)} has no glyph in the {language.name} fonts "
                          f"({', '.join(families)})")
         for document, root in sources
         for path, value in _strings(_at(document.data, root), root)
-        for char in missing_glyphs(project.fonts, value, families)
+        for char in _missing(value, files)
     ]
 
 
