@@ -9,8 +9,8 @@ The pipeline, one module per stage:
     compose   Jinja2 layouts + localised data -> one HTML document per output
               (letters: the per-recipient context; profiles: the standard a PDF claims)
     render    WeasyPrint, restricted to the project's files, written atomically
-              (actualtext: real text for the structure tree; linebreaks: lines broken
-              once per worker, not once per document; atomic: temp file + rename)
+              (actualtext: real text for the structure tree; lines: each line broken and
+              shaped once per worker, not once per document; atomic: temp file + rename)
     publish   plan the outputs of a statement, run them, report
               (batch: worker processes; manifest: fingerprints for incremental builds;
               report: progress bar, summary, JSON)

@@ -27,13 +27,13 @@ from weasyprint.document import Document
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import actualtext, linebreaks
+from . import actualtext, lines
 from .atomic import write_atomically
 from .compose import Composed
 from .errors import RenderError
 
 actualtext.install()
-linebreaks.install()
+lines.install()
 
 SYSTEM_COLOUR_PROFILES = Path("/usr/share/color/icc")
 """Where Debian installs ICC profiles; a print profile's output condition is read from here."""
@@ -73,14 +73,14 @@ class _Collect(logging.Handler):
 
 
 class Renderer:
-    """One per worker: the font configuration (with the line breaks found in its fonts, see
-    `linebreaks`) and the image cache are reused across documents."""
+    """One per worker: the font configuration (with the lines broken and shaped in its fonts,
+    see `lines`) and the image cache are reused across documents."""
 
     def __init__(self, project_root: Path) -> None:
         self.fetcher = ProjectFetcher(
             [project_root / "layouts", project_root / "assets", project_root / "data",
              SYSTEM_COLOUR_PROFILES])
-        self.font_config = linebreaks.RememberingFontConfiguration()
+        self.font_config = lines.RememberingFontConfiguration()
         self.image_cache: dict = {}
 
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
