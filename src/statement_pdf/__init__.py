@@ -10,7 +10,8 @@ The pipeline, one module per stage:
               (letters: the per-recipient context; profiles: the standard a PDF claims)
     render    WeasyPrint, restricted to the project's files, written atomically
               (actualtext: real text for the structure tree; lines: each line broken and
-              shaped once per worker, not once per document; atomic: temp file + rename)
+              shaped once per worker, not once per document; pdfwrite: each stream
+              serialised once; atomic: temp file + rename)
     publish   plan the outputs of a statement, run them, report
               (batch: worker processes; manifest: fingerprints for incremental builds;
               report: progress bar, summary, JSON)

@@ -27,13 +27,14 @@ from weasyprint.document import Document
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import actualtext, lines
+from . import actualtext, lines, pdfwrite
 from .atomic import write_atomically
 from .compose import Composed
 from .errors import RenderError
 
 actualtext.install()
 lines.install()
+pdfwrite.install()
 
 SYSTEM_COLOUR_PROFILES = Path("/usr/share/color/icc")
 """Where Debian installs ICC profiles; a print profile's output condition is read from here."""
