@@ -8,6 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
+from weasyprint import HTML
 
 from conftest import ROOT, STATEMENT, STATEMENT_ID, foreign_fonts, pdffonts, pdftotext, run_cli
 
@@ -89,13 +90,21 @@ def test_us_letter_paper(tmp_path: Path) -> None:
         assert (round(pdf.pages[0].width), round(pdf.pages[0].height)) == (612, 792)
 
 
-def test_emit_html_writes_a_standalone_document(tmp_path: Path) -> None:
-    result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press", "--emit-html",
+@pytest.mark.parametrize(("code", "direction"), [("en", "ltr"), ("fa-AF", "rtl")])
+def test_emit_html_writes_a_standalone_document(tmp_path: Path, code: str,
+                                                direction: str) -> None:
+    result = run_cli("build", STATEMENT, "--lang", code, "--variant", "press", "--emit-html",
                      "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    html = (tmp_path / STATEMENT_ID / "en" / "press.html").read_text(encoding="utf-8")
+    html = (tmp_path / STATEMENT_ID / code / "press.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="en" dir="ltr">' in html
+    assert f'<html lang="{code}" dir="{direction}">' in html
+    # its head links the stylesheets the renderer was given beside the HTML: plain WeasyPrint
+    # lays it out the same, line for line
+    plain = tmp_path / "plain.pdf"
+    HTML(filename=tmp_path / STATEMENT_ID / code / "press.html").write_pdf(plain)
+    assert pdftotext(plain, "-layout") == pdftotext(
+        tmp_path / STATEMENT_ID / code / "press.pdf", "-layout")
 
 
 @pytest.mark.parametrize("option", [["--lang", "xx"], ["--variant", "poster"]])

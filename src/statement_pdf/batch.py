@@ -69,7 +69,8 @@ class _Worker:
         try:
             composed = compose(self.project, task.job, self.env)
             if task.emit_html:
-                write_atomically(task.target.with_suffix(".html"), composed.html.encode())
+                write_atomically(task.target.with_suffix(".html"),
+                                 composed.standalone_html().encode())
             options = render_options(self.project, task.job)
             rendered = self.renderer.render(composed, task.target, **options,
                                             pdf_identifier=_identifier(task))

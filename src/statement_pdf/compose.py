@@ -9,12 +9,12 @@ CSS that depends on data: fonts, brand colours, paper size and the localised pag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import escape
 
 from . import __version__
 from .errors import InputError, Problem
@@ -39,12 +39,28 @@ class Job:
     """An output profile from data/profiles.yaml; None: the layout's default."""
 
 
+SHARED_STYLESHEET = "../common.css"
+"""Every layout's stylesheets come after this one, relative to the layout's folder."""
+
+
 @dataclass(frozen=True)
 class Composed:
+    """A document for the engine: its HTML, and its styles beside it rather than in its head —
+    the stylesheets (URLs), which many documents share and a worker parses once, and the CSS
+    made for this document alone."""
+
     html: str
     base_url: str
     title: str
-    files: list[Path] = field(default_factory=list)
+    stylesheets: tuple[str, ...] = ()
+    css: str = ""
+
+    def standalone_html(self) -> str:
+        """The document with its stylesheets linked and its CSS in its head, as `--emit-html`
+        writes it: plain `weasyprint file.html out.pdf` renders it the same."""
+        links = "".join(f'<link rel="stylesheet" href="{escape(url)}">\n'
+                        for url in self.stylesheets)
+        return self.html.replace("</head>", f"{links}<style>\n{self.css}</style>\n</head>", 1)
 
 
 def environment(project: Project) -> Environment:
@@ -66,8 +82,11 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
     profile_css = [f"../profiles/{name}" for name in job_profile(project, job).stylesheets]
     base_url = layout_dir.resolve().as_uri() + "/"
     html = env.get_template(f"{job.variant}/{layout.template}").render(
-        **context, stylesheets=[*layout.stylesheets, *profile_css], base_url=base_url)
-    return Composed(html=html, base_url=base_url, title=context["plain_title"])
+        **context, base_url=base_url)
+    stylesheets = [SHARED_STYLESHEET, *layout.stylesheets, *profile_css]
+    return Composed(html=html, base_url=base_url, title=context["plain_title"],
+                    stylesheets=tuple(urljoin(base_url, href) for href in stylesheets),
+                    css=context["generated_css"])
 
 
 def context_for(project: Project, job: Job) -> dict[str, Any]:
@@ -105,7 +124,7 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "brand": {"name": local.text(brand_words.name), "alt": brand_words.name,
                   "footer": local.text(brand_words.footer),
                   "logo": _data_url(project, brand.logo)},
-        "generated_css": Markup(_generated_css(project, job, local)),
+        "generated_css": _generated_css(project, job, local),  # beside the HTML, not in it
         "metadata": _metadata(project, job, local, signatories),
     }
 

@@ -22,10 +22,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from . import actualtext, lines, pdfwrite
 from .atomic import write_atomically
@@ -73,9 +74,18 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@dataclass(frozen=True)
+class _Stylesheet:
+    """A parsed stylesheet and what parsing it defined, which each document using it gets."""
+
+    css: CSS
+    counter_styles: dict
+    colour_profiles: dict
+
+
 class Renderer:
     """One per worker: the font configuration (with the lines broken and shaped in its fonts,
-    see `lines`) and the image cache are reused across documents."""
+    see `lines`), the parsed stylesheets and the image cache are reused across documents."""
 
     def __init__(self, project_root: Path) -> None:
         self.fetcher = ProjectFetcher(
@@ -83,6 +93,7 @@ class Renderer:
              SYSTEM_COLOUR_PROFILES])
         self.font_config = lines.RememberingFontConfiguration()
         self.image_cache: dict = {}
+        self._stylesheets: dict[str, _Stylesheet] = {}
 
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
         return self.render_combined([composed], target, **options)
@@ -97,20 +108,55 @@ class Renderer:
         with _weasyprint_warnings() as warnings:
             joined = rendered[0].copy(pages)
             _pin_dates(joined)
+            seed = options.get("pdf_identifier") or "".join(
+                composed.standalone_html() for composed in documents).encode()
             pdf = joined.write_pdf(**{**options, "finisher": _pin_document_id(
-                options.get("finisher"), "".join(composed.html for composed in documents))})
+                options.get("finisher"), seed)})
         _refuse_incomplete(warnings)
         write_atomically(target, pdf)
         return Rendered(target, len(pages), len(pdf))
 
     def layout(self, composed: Composed, **options: object) -> Document:
-        """The laid-out pages without a PDF: enough to count them (preflight's page budget)."""
+        """The laid-out pages without a PDF: enough to count them (preflight's page budget).
+
+        The styles are given to WeasyPrint as user stylesheets, in the order the head would
+        have linked them, the document's own CSS last. With no stylesheet left in the document
+        itself, the cascade is the one the head would give (one origin, the same order), and
+        the bytes are the same (tests/test_batch.py compares them). Each document gets its own
+        counter styles and colour profiles (WeasyPrint adds to them while writing), filled with
+        what its stylesheets defined. One difference: a user stylesheet cannot redefine one of
+        WeasyPrint's built-in counter styles (WeasyPrint copies those in after).
+        """
+        counter_style, colour_profiles = CounterStyle(), {}
         with _weasyprint_warnings() as warnings:
+            stylesheets = [self._parsed(url) for url in composed.stylesheets]
+            for stylesheet in stylesheets:
+                counter_style.update(stylesheet.counter_styles)
+                colour_profiles.update(stylesheet.colour_profiles)
+            own = CSS(string=composed.css, base_url=composed.base_url, url_fetcher=self.fetcher,
+                      font_config=self.font_config, counter_style=counter_style,
+                      color_profiles=colour_profiles)
             document = HTML(string=composed.html, base_url=composed.base_url,
                             url_fetcher=self.fetcher).render(
-                font_config=self.font_config, cache=self.image_cache, **options)
+                font_config=self.font_config, counter_style=counter_style,
+                color_profiles=colour_profiles, cache=self.image_cache,
+                stylesheets=[*(stylesheet.css for stylesheet in stylesheets), own], **options)
         _refuse_incomplete(warnings)
         return document
+
+    def _parsed(self, url: str) -> _Stylesheet:
+        """Parsing the layout's stylesheets took a tenth of a letter's time; they are the same
+        for every document of a layout, so a worker parses each once."""
+        if url not in self._stylesheets:
+            counter_styles: dict = {}
+            colour_profiles: dict = {}
+            try:
+                css = CSS(url=url, url_fetcher=self.fetcher, font_config=self.font_config,
+                          counter_style=counter_styles, color_profiles=colour_profiles)
+            except URLFetchingError as error:
+                raise RenderError(f"Failed to load stylesheet at {url}: {error}") from None
+            self._stylesheets[url] = _Stylesheet(css, counter_styles, colour_profiles)
+        return self._stylesheets[url]
 
 
 def _refuse_incomplete(warnings: list[str]) -> None:
@@ -135,10 +181,12 @@ def source_date_epoch() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
 
 
-def _pin_document_id(finisher: Callable | None, source: str) -> Callable:
+def _pin_document_id(finisher: Callable | None, seed: bytes) -> Callable:
     """PDF/X-4 metadata carries an xmpMM:DocumentID that WeasyPrint draws at random; it is
-    derived from the composed HTML instead, after any other finishing step has run."""
-    document_id = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(source.encode()).digest())}".encode()
+    derived from `seed` instead — the PDF identifier, which comes from the inputs' fingerprint
+    and so does not depend on where the project is, or else the composed HTML — after any
+    other finishing step has run."""
+    document_id = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(seed).digest())}".encode()
 
     def finish(document: Document, pdf: pydyf.PDF) -> None:
         if finisher:
