@@ -121,11 +121,14 @@ class Renderer:
 
         The styles are given to WeasyPrint as user stylesheets, in the order the head would
         have linked them, the document's own CSS last. With no stylesheet left in the document
-        itself, the cascade is the one the head would give (one origin, the same order), and
-        the bytes are the same (tests/test_batch.py compares them). Each document gets its own
-        counter styles and colour profiles (WeasyPrint adds to them while writing), filled with
-        what its stylesheets defined. One difference: a user stylesheet cannot redefine one of
-        WeasyPrint's built-in counter styles (WeasyPrint copies those in after).
+        itself, the cascade is the one the head would give (one origin, the same order): the
+        bundled documents came out byte-identical, and tests/test_press_english.py lays out the
+        --emit-html file with plain WeasyPrint and compares the two line for line.
+
+        Each document gets its own counter styles and colour profiles (WeasyPrint adds to them
+        while writing), filled with what its stylesheets defined. One difference: a user
+        stylesheet cannot redefine one of WeasyPrint's built-in counter styles (WeasyPrint
+        copies those in after).
         """
         counter_style, colour_profiles = CounterStyle(), {}
         with _weasyprint_warnings() as warnings:
