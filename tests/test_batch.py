@@ -94,6 +94,18 @@ def test_a_changed_layout_rebuilds_only_the_documents_that_use_it(project_copy: 
     assert statuses and set(statuses.values()) == {"written"}, "every letter, nothing else"
 
 
+def test_a_changed_profile_stylesheet_rebuilds_what_uses_it(project_copy: Path) -> None:
+    statement = _statement(project_copy)
+    printed, accessible = project_copy / "print", project_copy / "accessible"
+    assert _build(statement, printed, *ENGLISH_PRESS_RELEASE, "--profile", "print")[0] == 0
+    assert _build(statement, accessible, *ENGLISH_PRESS_RELEASE)[0] == 0
+    _edit(project_copy / "layouts" / "profiles" / "print.css", "bleed: 8mm", "bleed: 9mm")
+    report = _build(statement, printed, *ENGLISH_PRESS_RELEASE, "--profile", "print")[1]
+    assert _statuses(report) == {ENGLISH: "written"}
+    assert _statuses(_build(statement, accessible, *ENGLISH_PRESS_RELEASE)[1]) == {
+        ENGLISH: "skipped"}
+
+
 def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
     code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ur", "--variant", "press")
     assert code == 0

@@ -340,6 +340,10 @@ class Project:
     def layout_dir(self, variant: str) -> Path:
         return self.root / "layouts" / variant
 
+    @property
+    def profile_stylesheet_dir(self) -> Path:
+        return self.root / "layouts" / "profiles"
+
 
 @dataclass(frozen=True)
 class Statement:

@@ -5,7 +5,8 @@ fingerprint of everything that can change its bytes — the statement's own file
 translation it prints and the source text (translations are made from it, and archive PDFs
 attach it), the language's registry entry, its layout, the shared data (brands,
 organisations, logos, recipients), the bundled assets, the code and options — so that editing
-one translation rebuilds that language only, and editing a layout rebuilds what uses it.
+one translation rebuilds that language only, and editing a layout (or a profile's stylesheet, or
+the print condition's ICC profile) rebuilds what uses it.
 
 The inputs are found by rule, not listed by hand, so a new kind of data file is picked up
 without touching this module: everything under data/ except the statements and the language
@@ -31,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from .atomic import PARTIAL_SUFFIX, write_atomically
-from .compose import Job
+from .compose import Job, job_profile, profile_name
 from .load import Project
 
 MANIFEST_NAME = "manifest.json"
@@ -75,7 +76,7 @@ def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None)
         return digest(("language files", job.statement.folder, code),
                       lambda: (path for path in statement_files if path.stem == code))
 
-    data = project.data_dir
+    data, profile = project.data_dir, job_profile(project, job)
     return {
         "statement": digest(("statement", job.statement.folder),
                             lambda: (path for path in statement_files if path.stem not in texts)),
@@ -86,6 +87,9 @@ def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None)
         "layout": digest(("layout", job.variant),
                          lambda: [*_files(root / "layouts", recursive=False),
                                   *_files(project.layout_dir(job.variant))]),
+        "profile": digest(("profile", profile_name(project, job)), lambda: [
+            project.profile_stylesheet_dir / css for css in profile.stylesheets]),
+        "output_condition": profile.output_profile and _current_sha256(profile.output_profile),
         "shared_data": digest(("shared data",), lambda: (
             path for child in sorted(data.iterdir()) if child.name not in _NOT_SHARED
             for path in (_files(child) if child.is_dir() else [child]))),
