@@ -106,6 +106,20 @@ def test_a_changed_profile_stylesheet_rebuilds_what_uses_it(project_copy: Path) 
         ENGLISH: "skipped"}
 
 
+def test_combined_letter_files_are_recorded_and_rebuilt_only_when_a_letter_changes(
+        project_copy: Path) -> None:
+    statement, out = _statement(project_copy), project_copy / "out"
+    letters = ("--variant", "letter", "--combined")
+    code, report = _build(statement, out, *letters)
+    assert code == 0 and _statuses(report)["en/letters.pdf"] == "written"
+    assert _manifest(out)["documents"]["en/letters.pdf"]["pages"] == _pdf_pages(
+        out / STATEMENT_ID / "en" / "letters.pdf")
+    assert set(_statuses(_build(statement, out, *letters)[1]).values()) == {"skipped"}
+    _edit(statement / "ur.yaml", "\n", "\n# edited\n")
+    statuses = _statuses(_build(statement, out, *letters)[1])
+    assert statuses["ur/letters.pdf"] == "written" and statuses["en/letters.pdf"] == "skipped"
+
+
 def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
     code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ur", "--variant", "press")
     assert code == 0

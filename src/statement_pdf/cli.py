@@ -114,7 +114,7 @@ def build(
             outcomes = run(project, planned, out_dir, emit_html, processes=jobs, force=force,
                            progress=progress)
         if combined:
-            outcomes += run_combined(project, planned, out_dir)
+            outcomes += run_combined(project, planned, out_dir, force=force)
     except KeyboardInterrupt:
         err.print("interrupted: finished documents are kept and recorded in the manifest; "
                   "no partial files were left.", markup=False)

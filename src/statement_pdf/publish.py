@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,14 @@ from .compose import Job, check_profile, compose, environment
 from .errors import InputError, Problem, RenderError
 from .letters import due_languages, letter_problems
 from .load import Project, Statement
-from .manifest import Entry, Manifest, fingerprint, inputs_of, remove_partial_files
+from .manifest import (
+    Entry,
+    Manifest,
+    file_sha256,
+    fingerprint,
+    inputs_of,
+    remove_partial_files,
+)
 
 if TYPE_CHECKING:
     from .batch import Result
@@ -243,26 +250,57 @@ def combined_path(project: Project, out: Path, job: Job) -> Path | None:
     return out / job.statement.meta.id / job.language / name if name else None
 
 
-def run_combined(project: Project, jobs: list[Job], out: Path) -> list[Outcome]:
+def run_combined(project: Project, jobs: list[Job], out: Path, *,
+                 force: bool = False) -> list[Outcome]:
     """For layouts with a `combined_output`, one print file per language holding all its
     documents in sequence. Each document is laid out on its own, so its page numbers (and
-    running header) restart where it starts; the pages are then written as one PDF."""
-    from .profiles import render_options  # WeasyPrint loads only when something renders
-    from .render import Renderer
+    running header) restart where it starts; the pages are then written as one PDF.
 
+    A combined file is recorded in the manifest like any output, its inputs being the
+    fingerprints of its documents in order, and is skipped when they are unchanged."""
     groups: dict[Path, list[Job]] = {}
     for job in jobs:
         if (target := combined_path(project, out, job)) is not None:
             groups.setdefault(target, []).append(job)
-    renderer, env = Renderer(project.root), environment(project)
-    outcomes = []
-    for target, group in groups.items():
-        try:
-            rendered = renderer.render_combined(
-                [compose(project, job, env) for job in group], target,
-                **render_options(project, group[0]))
-        except (InputError, RenderError) as error:
-            outcomes.append(Outcome(group[0], target, error=str(error)))
+    known: dict[tuple, str] = {}
+    planned = [_Planned(-1, replace(group[0], recipient=None), target, {"documents": [
+        fingerprint(inputs_of(project, job, known)) for job in group]})
+        for target, group in groups.items()]
+    manifests = {out / statement_id: _open_manifest(out / statement_id, statement_id)
+                 for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs)}
+    outcomes, renderer = [], None
+    for item in planned:
+        manifest = manifests[out / item.job.statement.meta.id]
+        if not force and manifest.is_current(item.target, item.fingerprint):
+            outcomes.append(_skipped(item, manifest.entries[manifest.key(item.target)]))
             continue
-        outcomes.append(Outcome(group[0], target, rendered.pages, rendered.bytes))
+        renderer = renderer or _CombinedRenderer(project)
+        outcome = renderer.render(groups[item.target], item.target)
+        if not outcome.error:
+            manifest.record(item.target, _entry(item, outcome))
+        outcomes.append(outcome)
+    for manifest in manifests.values():
+        manifest.save()
     return outcomes
+
+
+class _CombinedRenderer:
+    """Made only when a combined file must be rendered: WeasyPrint loads only then."""
+
+    def __init__(self, project: Project) -> None:
+        from .render import Renderer
+
+        self.project, self.env = project, environment(project)
+        self.renderer = Renderer(project.root)
+
+    def render(self, group: list[Job], target: Path) -> Outcome:
+        from .profiles import render_options
+
+        try:
+            rendered = self.renderer.render_combined(
+                [compose(self.project, job, self.env) for job in group], target,
+                **render_options(self.project, group[0]))
+        except (InputError, RenderError) as error:
+            return Outcome(group[0], target, error=str(error))
+        return Outcome(group[0], target, rendered.pages, rendered.bytes,
+                       sha256=file_sha256(target))
