@@ -4,6 +4,7 @@ the same bytes as WeasyPrint breaking and shaping every line itself."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from weasyprint.text.fonts import FontConfiguration
@@ -11,7 +12,12 @@ from weasyprint.text.fonts import FontConfiguration
 from conftest import ROOT, STATEMENT
 from statement_pdf.compose import Composed, compose
 from statement_pdf.fonts import face_css
-from statement_pdf.lines import SHAPING_PROPERTIES, Recent, RememberingFontConfiguration
+from statement_pdf.lines import (
+    SHAPING_PROPERTIES,
+    Recent,
+    RememberingFontConfiguration,
+    _replay,
+)
 from statement_pdf.load import load_project, load_statement
 from statement_pdf.profiles import render_options
 from statement_pdf.publish import plan
@@ -62,8 +68,9 @@ def test_a_new_font_face_forgets_every_line() -> None:
     fonts = RememberingFontConfiguration()
     fonts.breaks.remember(("line",), "broken")
     fonts.shapes.remember(("line",), "shaped")
+    fonts.drawn.remember(("line",), "drawn")
     fonts.add_font_face({"src": [], "font_family": "Remembered Sans"}, url_fetcher=None)
-    assert not fonts.breaks.answers and not fonts.shapes.answers
+    assert not any(memory.answers for memory in (fonts.breaks, fonts.shapes, fonts.drawn))
 
 
 # For each property that breaking, shaping or drawing a line reads, two paragraphs of TEXT that
@@ -119,3 +126,18 @@ def test_lines_in_different_styles_are_not_confused(tmp_path: Path) -> None:
     plain.render(composed, tmp_path / "plain.pdf")
     Renderer(ROOT).render(composed, tmp_path / "remembering.pdf")
     assert (tmp_path / "remembering.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+
+
+def test_a_drawn_line_is_not_repeated_over_a_different_glyph_width() -> None:
+    """A remembered line's operators hold the glyph widths it read; where this document has
+    recorded another width for one of its glyphs, the line is drawn afresh instead."""
+    font = SimpleNamespace(widths={7: 500}, to_unicode={})
+    stream = SimpleNamespace(stream=[], add_font=lambda pango_font: (font, 10.0),
+                             set_text_matrix=lambda *values: stream.stream.append(b"Tm"))
+    script = [("matrix", None), ("font", ("pango font", {7: "a"}, {7: 600})),
+              ("operators", b"[<0007>] TJ")]
+    assert not _replay(stream, script, SimpleNamespace(values=(1, 0, 0, -1, 0, 0)))
+    assert stream.stream == [] and font.to_unicode == {}
+    font.widths[7] = 600
+    assert _replay(stream, script, SimpleNamespace(values=(1, 0, 0, -1, 0, 0)))
+    assert stream.stream == [b"Tm", b"[<0007>] TJ"] and font.to_unicode == {7: "a"}
