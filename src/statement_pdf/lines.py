@@ -162,10 +162,13 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsi
     if (script := fonts.drawn.recall(key)) is not None and _replay(stream, script, matrix):
         return []
     recorder = _Recorder(stream)
-    with _warnings_while_drawing() as warned:
-        emojis = _weasyprint_draw_first_line(recorder, textbox, text_overflow, block_ellipsis,
-                                             matrix)
-    if (script := recorder.finish()) is not None and not emojis and not warned:
+    try:
+        with _warnings_while_drawing() as warned:
+            emojis = _weasyprint_draw_first_line(recorder, textbox, text_overflow,
+                                                 block_ellipsis, matrix)
+    finally:
+        script = recorder.finish()  # gives the fonts their own maps back, whatever happened
+    if script is not None and not emojis and not warned:
         fonts.drawn.remember(key, script)
     return emojis
 
