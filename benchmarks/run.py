@@ -13,6 +13,8 @@
    that it stays flat.
 
 Every timing is wall-clock time of real processes; nothing here is part of the test suite.
+`pace_at_start` and `pace_at_end` time a fixed pure-Python loop, to tell a slow run from a slow
+minute of a shared machine.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def main() -> None:
                         help="runs of the full batch and the baseline; the fastest of each counts")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    results: dict[str, object] = {"machine": machine()}
+    results: dict[str, object] = {"machine": machine(), "pace_at_start": pace()}
     with tempfile.TemporaryDirectory(prefix="statement-pdf-bench-") as scratch:
         work = Path(scratch)
         for attempt in range(args.repeat):  # alternated, so that a busy moment hits both
@@ -58,9 +60,18 @@ def main() -> None:
                                     / results["full_batch"]["seconds"], 2)
         results["nothing_changed"] = nothing_changed(work / "batch-0", args.jobs)
         results["mail_merge"] = mail_merge(work / "merge", args.jobs, args.letters)
+    results["pace_at_end"] = pace()
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def pace() -> float:
+    """Seconds for a fixed pure-Python loop in a fresh interpreter: this machine's speed drifts
+    by half within minutes, so runs are only comparable beside their pace."""
+    seconds, _ = _timed(lambda: subprocess.run(
+        [sys.executable, "-c", "sum(range(3 * 10**7))"], check=True))
+    return round(seconds, 2)
 
 
 def machine() -> dict[str, object]:
