@@ -295,8 +295,15 @@ def _warnings_while_drawing() -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def _style_key(style: Any) -> str:
-    return repr([style[name] for name in SHAPING_PROPERTIES])
+def _style_key(style: Any) -> tuple | str:
+    """The remembered properties' values: as they are when they can be hashed (a few
+    microseconds, called for every line), their repr otherwise."""
+    values = tuple([style[name] for name in SHAPING_PROPERTIES])
+    try:
+        hash(values)
+    except TypeError:
+        return repr(values)
+    return values
 
 
 def install() -> None:
