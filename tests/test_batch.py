@@ -301,3 +301,18 @@ def test_slow_font_subsetting_is_reported_once_with_the_fix(
     assert len(warnings) == 1
     assert "apt-get install libharfbuzz-subset0" in warnings[0]
     assert render.can_subset_with_harfbuzz() is False
+
+
+def test_the_fingerprint_names_the_pango_and_harfbuzz_that_shape_the_text(
+        tmp_path: Path) -> None:
+    """A system upgrade of either can move glyphs, so it must make the documents stale; the
+    versions recorded are those of the libraries WeasyPrint loaded."""
+    from weasyprint.text.ffi import harfbuzz, pango
+
+    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)[0] == 0
+    software = _manifest(tmp_path)["documents"][ENGLISH]["inputs"]["software"]
+    major, minor, micro = (int(part) for part in software["pango"].split("."))
+    assert pango.pango_version() == major * 10_000 + minor * 100 + micro
+    major, minor, micro = (int(part) for part in software["harfbuzz"].split("."))
+    assert harfbuzz.hb_version_atleast(major, minor, micro)
+    assert not harfbuzz.hb_version_atleast(major, minor, micro + 1)

@@ -4,9 +4,10 @@ A rebuild minutes before an embargo must redo only what changed. Each output is 
 fingerprint of everything that can change its bytes — the statement's own files, the one
 translation it prints and the source text (translations are made from it, and archive PDFs
 attach it), the language's registry entry, its layout, the shared data (brands,
-organisations, logos, recipients), the bundled assets, the code and options — so that editing
-one translation rebuilds that language only, and editing a layout (or a profile's stylesheet, or
-the print condition's ICC profile) rebuilds what uses it.
+organisations, logos, recipients), the bundled assets, the code (with the Pango and HarfBuzz
+that shape the text) and options — so that editing one translation rebuilds that language only,
+and editing a layout (or a profile's stylesheet, or the print condition's ICC profile) rebuilds
+what uses it.
 
 The inputs are found by rule, not listed by hand, so a new kind of data file is picked up
 without touching this module: everything under data/ except the statements and the language
@@ -20,6 +21,7 @@ file is missing or whose bytes differ are dropped before it is trusted or writte
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -213,4 +215,26 @@ def _software() -> dict[str, str]:
     pipeline cannot leave documents made by the old code marked as current."""
     package = Path(__file__).parent
     return {"statement-pdf": __version__, "weasyprint": version("weasyprint"),
-            "pydyf": version("pydyf"), "code": _digest_files(package, package.glob("*.py"))}
+            "pydyf": version("pydyf"), **_shaping_libraries(),
+            "code": _digest_files(package, package.glob("*.py"))}
+
+
+SHAPING_LIBRARIES = {"pango": ("libpango-1.0.so.0", "pango_version_string"),
+                     "harfbuzz": ("libharfbuzz.so.0", "hb_version_string")}
+
+
+def _shaping_libraries() -> dict[str, str]:
+    """Pango and HarfBuzz place the glyphs, so a system upgrade of either can move them: their
+    versions are inputs too. Asked with ctypes (a few milliseconds), not through WeasyPrint,
+    which a rebuild with nothing to do never loads; "unknown" where the library has another
+    name than on Debian."""
+    versions = {}
+    for name, (library, function) in SHAPING_LIBRARIES.items():
+        try:
+            version_string = getattr(ctypes.CDLL(library), function)
+        except (OSError, AttributeError):
+            versions[name] = "unknown"
+            continue
+        version_string.restype = ctypes.c_char_p
+        versions[name] = version_string().decode()
+    return versions
