@@ -79,6 +79,7 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
     layout = project.layouts[job.variant]
     layout_dir = project.layout_dir(job.variant)
     context = context_for(project, job)
+    css = context.pop("generated_css")  # beside the HTML, not in it
     profile_css = [f"../profiles/{name}" for name in job_profile(project, job).stylesheets]
     base_url = layout_dir.resolve().as_uri() + "/"
     html = env.get_template(f"{job.variant}/{layout.template}").render(
@@ -86,7 +87,7 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
     stylesheets = [SHARED_STYLESHEET, *layout.stylesheets, *profile_css]
     return Composed(html=html, base_url=base_url, title=context["plain_title"],
                     stylesheets=tuple(urljoin(base_url, href) for href in stylesheets),
-                    css=context["generated_css"])
+                    css=css)
 
 
 def context_for(project: Project, job: Job) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "brand": {"name": local.text(brand_words.name), "alt": brand_words.name,
                   "footer": local.text(brand_words.footer),
                   "logo": _data_url(project, brand.logo)},
-        "generated_css": _generated_css(project, job, local),  # beside the HTML, not in it
+        "generated_css": _generated_css(project, job, local),
         "metadata": _metadata(project, job, local, signatories),
     }
 

@@ -148,8 +148,7 @@ def run(
     (default: one per CPU), and keep each statement's manifest true to what is on disk —
     also when the run is interrupted. `progress` hears of each outcome as it happens."""
     report = progress or (lambda outcome: None)
-    manifests = {statement_id: _open_manifest(out / statement_id, statement_id)
-                 for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs)}
+    manifests = _open_manifests(out, jobs)
     outcomes: dict[int, Outcome] = {}
     pending: list[_Planned] = []
     known_digests: dict[tuple, str] = {}
@@ -188,9 +187,14 @@ def run(
     return [outcomes[position] for position in sorted(outcomes)]
 
 
-def _open_manifest(folder: Path, statement_id: str) -> Manifest:
-    remove_partial_files(folder)
-    return Manifest.load(folder, statement_id)
+def _open_manifests(out: Path, jobs: list[Job]) -> dict[str, Manifest]:
+    """The manifest of each statement the jobs belong to, by statement id, after removing what
+    a killed run left half-written in its folder."""
+    manifests = {}
+    for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs):
+        remove_partial_files(out / statement_id)
+        manifests[statement_id] = Manifest.load(out / statement_id, statement_id)
+    return manifests
 
 
 @dataclass(frozen=True)
@@ -266,11 +270,10 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
     planned = [_Planned(-1, replace(group[0], recipient=None), target, {"documents": [
         fingerprint(inputs_of(project, job, known)) for job in group]})
         for target, group in groups.items()]
-    manifests = {out / statement_id: _open_manifest(out / statement_id, statement_id)
-                 for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs)}
+    manifests = _open_manifests(out, jobs)
     outcomes, renderer = [], None
     for item in planned:
-        manifest = manifests[out / item.job.statement.meta.id]
+        manifest = manifests[item.job.statement.meta.id]
         if not force and manifest.is_current(item.target, item.fingerprint):
             outcomes.append(_skipped(item, manifest.entries[manifest.key(item.target)]))
             continue
