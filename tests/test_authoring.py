@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from statement_pdf.load import StatementMeta, StatementText
+from statement_pdf.model import StatementMeta, StatementText
 
 SLUG = "2026-01-15-test-statement"
 FOLDER = f"data/statements/{SLUG}"

@@ -140,8 +140,8 @@ def test_a_batch_shares_digests_without_mixing_up_documents() -> None:
     """A run digests the shared inputs once for all its documents; each document's inputs must
     still be exactly what it would get on its own (its language's text, its layout)."""
     from statement_pdf.load import load_project, load_statement
-    from statement_pdf.manifest import inputs_of
     from statement_pdf.publish import plan
+    from statement_pdf.publish.manifest import inputs_of
 
     project = load_project(ROOT)
     jobs = plan(project, load_statement(STATEMENT, project))

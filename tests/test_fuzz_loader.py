@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, STATEMENT, STATEMENT_ID
-from statement_pdf.check import preflight
+from statement_pdf.authoring.check import preflight
 from statement_pdf.errors import InputError
-from statement_pdf.load import Project, Statement, load_project, load_statement
+from statement_pdf.load import load_project, load_statement
+from statement_pdf.model import Project, Statement
 
 FILES = ("statement.yaml", "en.yaml", "fa-AF.yaml", "ur.yaml")
 ORIGINALS = {name: (STATEMENT / name).read_text(encoding="utf-8") for name in FILES}

@@ -11,13 +11,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from conftest import ROOT, STATEMENT
 from statement_pdf.compose import Composed, compose
-from statement_pdf.fonts import face_css
-from statement_pdf.lines import (
+from statement_pdf.engine.lines import (
     SHAPING_PROPERTIES,
     Recent,
     RememberingFontConfiguration,
     _replay,
 )
+from statement_pdf.fonts import face_css
 from statement_pdf.load import load_project, load_statement
 from statement_pdf.profiles import render_options
 from statement_pdf.publish import plan

@@ -9,8 +9,8 @@ import pydyf
 import pytest
 
 from conftest import ROOT, STATEMENT
-from statement_pdf import pdfwrite
 from statement_pdf.compose import compose
+from statement_pdf.engine import pdfwrite
 from statement_pdf.load import load_project, load_statement
 from statement_pdf.profiles import render_options
 from statement_pdf.publish import plan

@@ -18,16 +18,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .authoring.scaffold import scaffold
+from .authoring.translations import record_translations
 from .errors import InputError
-from .load import Project, find_project_root, load_project, load_statement
+from .load import find_project_root, load_project, load_statement
+from .model import Project
 from .publish import plan, run, run_combined
-from .report import Summary, progress_bar, summary_table
-from .report import as_json as report_json
-from .scaffold import scaffold
-from .translations import record_translations
+from .publish.report import Summary, progress_bar, summary_table
+from .publish.report import as_json as report_json
 
 if TYPE_CHECKING:
-    from .check import Scope
+    from .authoring.check import Scope
 
 app = typer.Typer(
     help="Publish joint statements as print-ready PDFs in every language.",
@@ -97,7 +98,9 @@ def build(
     are skipped; one failing document does not stop the others (exit code 1).
     """
     if final:
-        from .check import Scope  # preflight lays pages out: WeasyPrint only when asked for
+        from .authoring.check import (
+            Scope,  # preflight lays pages out: WeasyPrint only when asked for
+        )
 
         _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
     try:
@@ -160,7 +163,7 @@ def _report_problems(error: InputError, consequence: str = "nothing was rendered
 
 
 def _refuse_unless_final(statement_dir: Path, scope: Scope) -> None:
-    from .check import preflight
+    from .authoring.check import preflight
 
     if problems := preflight(statement_dir, scope, final=True):
         _report_problems(InputError(problems), consequence="--final: nothing was rendered, "
@@ -187,7 +190,7 @@ def check(
     if not statement_dir.is_dir():
         err.print(f"{statement_dir}: not a folder (expected data/statements/<id>)", markup=False)
         raise typer.Exit(2)
-    from . import check as preflight_report
+    from .authoring import check as preflight_report
 
     problems = preflight_report.preflight(statement_dir, preflight_report.Scope(
         paper=paper.value), final=final, measure=measure)

@@ -20,8 +20,8 @@ from . import __version__
 from .errors import InputError, Problem
 from .fonts import face_css, glyph_problems, missing_glyphs
 from .letters import letter_context
-from .load import Brand, Layout, Profile, Project, Statement
 from .localise import Localiser
+from .model import Brand, Layout, Profile, Project, Statement
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 

@@ -15,7 +15,8 @@ from typing import Any
 from fontTools.ttLib import TTFont
 
 from .errors import Problem
-from .load import FontRegistry, Project, Statement, entry_index
+from .load import entry_index
+from .model import FontRegistry, Project, Statement
 
 
 def face_css(registry: FontRegistry, families: list[str]) -> str:

@@ -15,7 +15,9 @@ from markupsafe import Markup
 
 from .errors import Problem
 from .fonts import text_width
-from .load import (
+from .load import entry_index
+from .localise import Localiser
+from .model import (
     MM,
     AddressWindow,
     Layout,
@@ -24,9 +26,7 @@ from .load import (
     RecipientLanguage,
     Signer,
     Statement,
-    entry_index,
 )
-from .localise import Localiser
 
 
 def due_languages(statement: Statement, recipient: Recipient) -> list[str]:

@@ -33,7 +33,7 @@ from babel.dates import format_date, parse_pattern
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .load import Language
+from .model import Language
 
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 

@@ -16,9 +16,9 @@ import pydyf
 from weasyprint import Attachment
 from weasyprint.document import Document
 
-from .actualtext import add_actual_text, pages
 from .compose import Job, job_profile
-from .load import Profile, Project
+from .engine.actualtext import add_actual_text, pages
+from .model import Profile, Project
 from .render import source_date_epoch
 
 Finisher = Callable[[Document, pydyf.PDF], None]

@@ -28,14 +28,12 @@ from weasyprint.document import Document
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from . import actualtext, lines, pdfwrite
+from . import engine
 from .atomic import write_atomically
 from .compose import Composed
 from .errors import RenderError
 
-actualtext.install()
-lines.install()
-pdfwrite.install()
+engine.install()
 
 SYSTEM_COLOUR_PROFILES = Path("/usr/share/color/icc")
 """Where Debian installs ICC profiles; a print profile's output condition is read from here."""
@@ -91,7 +89,7 @@ class Renderer:
         self.fetcher = ProjectFetcher(
             [project_root / "layouts", project_root / "assets", project_root / "data",
              SYSTEM_COLOUR_PROFILES])
-        self.font_config = lines.RememberingFontConfiguration()
+        self.font_config = engine.lines.RememberingFontConfiguration()
         self.image_cache: dict = {}
         self._stylesheets: dict[str, _Stylesheet] = {}
 

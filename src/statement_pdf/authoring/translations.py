@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .atomic import write_atomically
-from .errors import InputError, Problem
-from .load import Statement, StatementText
+from ..atomic import write_atomically
+from ..errors import InputError, Problem
+from ..model import Statement, StatementText
 
 SNAPSHOT_FOLDER = "translated-from"
 FINGERPRINT_LENGTH = 12

@@ -14,8 +14,8 @@ from pathlib import Path
 from string import Template
 from textwrap import wrap
 
-from .errors import InputError, Problem
-from .load import Project
+from ..errors import InputError, Problem
+from ..model import Project
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compose import Job, compose, environment
-from .errors import InputError, RenderError
-from .load import Project
+from ..compose import Job, compose, environment
+from ..errors import InputError, RenderError
+from ..model import Project
+from ..profiles import render_options
+from ..render import Renderer, warn_if_slow_subsetting, write_atomically
 from .manifest import file_sha256
-from .profiles import render_options
-from .render import Renderer, warn_if_slow_subsetting, write_atomically
 
 
 @dataclass(frozen=True)

@@ -306,10 +306,12 @@ def _style_key(style: Any) -> tuple | str:
     return values
 
 
-def install() -> None:
-    """Idempotent; called when the renderer is imported. WeasyPrint's modules imported these
-    functions by name, so each module's reference is replaced."""
+def install(patched: bool = True) -> None:
+    """Replaces `split_first_line`, `draw_text` and `draw_first_line` (or puts them back).
+    WeasyPrint's modules imported them by name, so each module's reference is replaced."""
     for module in (line_break, inline, preferred):
-        module.split_first_line = split_first_line
-    draw.draw_text = draw_text
-    draw_text_module.draw_first_line = draw_first_line
+        module.split_first_line = (split_first_line if patched
+                                   else _weasyprint_split_first_line)
+    draw.draw_text = draw_text if patched else _weasyprint_draw_text
+    draw_text_module.draw_first_line = (draw_first_line if patched
+                                        else _weasyprint_draw_first_line)

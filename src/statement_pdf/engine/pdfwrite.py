@@ -34,6 +34,6 @@ def _write_serialising_once(pdf: pydyf.PDF, *arguments: Any, **options: Any) -> 
         pydyf.Stream.data = _pydyf_stream_data
 
 
-def install() -> None:
-    """Idempotent; called when the renderer is imported."""
-    pydyf.PDF.write = _write_serialising_once
+def install(patched: bool = True) -> None:
+    """Replaces `pydyf.PDF.write` (or puts it back)."""
+    pydyf.PDF.write = _write_serialising_once if patched else _pydyf_write

@@ -32,10 +32,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import PARTIAL_SUFFIX, write_atomically
-from .compose import Job, job_profile, profile_name
-from .load import Project
+from .. import __version__
+from ..atomic import PARTIAL_SUFFIX, write_atomically
+from ..compose import Job, job_profile, profile_name
+from ..model import Project
 
 MANIFEST_NAME = "manifest.json"
 _NOT_SHARED = {"statements", "languages"}

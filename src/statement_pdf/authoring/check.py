@@ -19,13 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from weasyprint.formatting_structure import boxes
 
-from .compose import Job, compose, environment
-from .errors import InputError, Problem, RenderError
-from .fonts import glyph_problems
-from .load import Project, Statement, find_project_root, load_project, load_statement
-from .profiles import render_options
-from .publish import output_path, plan
-from .render import Renderer
+from ..compose import Job, compose, environment
+from ..errors import InputError, Problem, RenderError
+from ..fonts import glyph_problems
+from ..load import find_project_root, load_project, load_statement
+from ..model import Project, Statement
+from ..profiles import render_options
+from ..publish.run import output_path, plan
+from ..render import Renderer
 from .translations import translation_problems
 
 

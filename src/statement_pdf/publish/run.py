@@ -15,10 +15,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .compose import Job, check_profile, compose, environment
-from .errors import InputError, Problem, RenderError
-from .letters import due_languages, letter_problems
-from .load import Project, Statement
+from ..compose import Job, check_profile, compose, environment
+from ..errors import InputError, Problem, RenderError
+from ..letters import due_languages, letter_problems
+from ..model import Project, Statement
 from .manifest import (
     Entry,
     Manifest,
@@ -291,13 +291,13 @@ class _CombinedRenderer:
     """Made only when a combined file must be rendered: WeasyPrint loads only then."""
 
     def __init__(self, project: Project) -> None:
-        from .render import Renderer
+        from ..render import Renderer
 
         self.project, self.env = project, environment(project)
         self.renderer = Renderer(project.root)
 
     def render(self, group: list[Job], target: Path) -> Outcome:
-        from .profiles import render_options
+        from ..profiles import render_options
 
         try:
             rendered = self.renderer.render_combined(

@@ -36,9 +36,9 @@ def _marked_remembering_text(self: Stream, box: object, tag: str) -> Iterator[No
         yield
 
 
-def install() -> None:
-    """Idempotent; called when the renderer is imported."""
-    Stream.marked = _marked_remembering_text
+def install(patched: bool = True) -> None:
+    """Replaces `weasyprint.pdf.stream.Stream.marked` (or puts it back)."""
+    Stream.marked = _marked_remembering_text if patched else _weasyprint_marked
 
 
 def add_actual_text(document: Document, pdf: pydyf.PDF) -> None:

@@ -1,0 +1,353 @@
+"""The data model: what each file of a project may hold, declared with pydantic (like MkDocs'
+declarative config), and the containers that loading fills. The models are the schema: an
+unknown key, a wrong type or a malformed value is an error located by load.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .yamlsource import YamlDocument
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
+MM = 72 / 25.4
+"""Points per millimetre."""
+REFERENCE_FIELDS = ("statement", "recipient", "language", "date")
+EmailAddress = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$")]
+
+
+class Schema(BaseModel):
+    """Unknown keys are errors: a misspelt optional field must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=Schema)
+
+
+# --- the language registry (data/languages/<code>.yaml) ------------------------------------
+
+
+class Fonts(Schema):
+    text: list[Text] = Field(min_length=1)
+    heading: list[Text] = Field(min_length=1)
+
+
+class DateForms(Schema):
+    forms: list[Literal["gregorian", "solar_hijri"]] = Field(min_length=1)
+    gregorian: Text
+    solar_hijri: Text | None = None
+    solar_hijri_months: list[Text] | None = Field(default=None, min_length=12, max_length=12)
+
+
+class Quotes(Schema):
+    open: Text
+    close: Text
+    inner_open: Text
+    inner_close: Text
+
+
+class LetterLabels(Schema):
+    date: Text
+    reference: Text
+    signed: Text
+    signers: Text
+    cc: Text
+    list_separator: Annotated[str, StringConstraints(min_length=1)] = "; "
+    """Between the offices of the cc list: "; " in English, the Arabic semicolon in Urdu."""
+    continuation: Annotated[str, StringConstraints(pattern=r"\{recipient\}")]
+    """The running header from page 2 on; {recipient}, {date} and {reference} are filled in."""
+
+
+class Labels(Schema):
+    for_immediate_release: Text
+    signed: Text
+    media_contacts: Text
+    page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
+    end: Text
+    draft_notice: Text
+    logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
+    letter: LetterLabels | None = None
+    """Only languages that letters are written in need these."""
+
+
+class Language(Schema):
+    code: LanguageCode
+    name: Text
+    native_name: Text
+    direction: Literal["ltr", "rtl"]
+    script: Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]
+    babel_locale: Text
+    fonts: Fonts
+    line_height: float = Field(gt=0.8, lt=4)
+    digits: Literal["latn", "arab", "arabext"]
+    page_counter: Text
+    dates: DateForms
+    quotes: Quotes
+    labels: Labels
+
+
+# --- the bundled fonts (assets/fonts/fonts.yaml) ---------------------------------------------
+
+
+class FontFace(Schema):
+    file: Text
+    weight: int = Field(ge=100, le=900)
+    style: Literal["normal", "italic"]
+
+
+class FontFamily(Schema):
+    licence: Text
+    faces: list[FontFace] = Field(min_length=1)
+
+
+class FontRegistry(Schema):
+    families: dict[str, FontFamily]
+    folder: Path = Path()
+
+
+# --- organisations, brands, layouts ----------------------------------------------------------
+
+
+class Organisation(Schema):
+    id: Id
+    name: Text
+    acronym: Text | None = None
+    website: WebAddress | None = None
+    logo: Text
+    names: dict[LanguageCode, Text] = {}
+
+
+class Colours(Schema):
+    primary: Colour
+    accent: Colour
+    text: Colour
+    muted: Colour
+
+
+class BrandWords(Schema):
+    name: Text
+    footer: Text
+
+
+class Brand(Schema):
+    id: Id
+    name: Text
+    colours: Colours
+    logo: Text
+    footer: Text
+    translations: dict[LanguageCode, BrandWords] = {}
+
+    def words(self, code: str) -> BrandWords:
+        """The brand's name and footer in language `code`, or the original ones."""
+        return self.translations.get(code, BrandWords(name=self.name, footer=self.footer))
+
+
+class AddressWindow(Schema):
+    """Where an envelope's window shows the letter, in millimetres from the physical top-left
+    corner of the sheet (windows are on the left whatever the language)."""
+
+    left: float = Field(gt=0)
+    top: float = Field(gt=0)
+    width: float = Field(gt=0)
+    height: float = Field(gt=0)
+    indent: float = Field(default=0, ge=0)
+    """Space before the text inside the field, at the physical left."""
+    return_zone: float = Field(ge=0)
+    """The top part of the window that holds the sender's one-line return address."""
+    max_lines: int = Field(ge=1)
+    """Lines of the address zone in a Latin-script language (DIN 5008: 6)."""
+    font_size: float = Field(gt=4, le=14)
+    """In points; the address lines are measured with it against the window's width."""
+    folds: tuple[float, float]
+    """Where the sheet is folded in three for this envelope, in mm from the top: the fold marks
+    at the left edge."""
+    line_spacing: float = Field(default=0.75, gt=0, le=1)
+    """Address lines are at least this fraction of the language's line height apart: a
+    Nastaliq address needs taller lines than the standard's, so fewer of them fit."""
+
+    def line_pitch(self, language_line_height: float) -> float:
+        """The distance between the address lines in a language, in mm."""
+        standard = (self.height - self.return_zone) / self.max_lines
+        return max(standard, self.font_size * language_line_height * self.line_spacing / MM)
+
+    def lines(self, language_line_height: float) -> int:
+        """How many address lines fit the window in a language."""
+        return int((self.height - self.return_zone) / self.line_pitch(language_line_height)
+                   + 1e-9)
+
+
+class Layout(Schema):
+    variant: Id
+    template: Text
+    stylesheets: list[Text] = []
+    output: Text
+    page_limit: int = Field(default=2, ge=1)
+    profile: Id = "accessible"
+    """The output profile (data/profiles.yaml) used unless the build names another."""
+    per_recipient: bool = False
+    """One document per recipient of the statement's letter (and `output` names {recipient})."""
+    combined_output: Text | None = None
+    """With --combined, every document of a language in sequence, in this one file."""
+    address_windows: dict[Literal["a4", "letter"], AddressWindow] = {}
+    numbered_from: int = Field(default=1, ge=1)
+    """The first page that shows "Page X of Y" (2 for letters)."""
+    running_header: bool = False
+    """From page 2 on, a header made by the template's `string-set: running-header`."""
+
+
+class Profile(Schema):
+    """What a PDF claims (one WeasyPrint pdf_variant) and what is needed to meet the claim."""
+
+    description: Text
+    pdf_variant: Literal["pdf/ua-1", "pdf/a-3a", "pdf/x-4"] | None = None
+    pdf_tags: bool = True
+    attach_sources: bool = False
+    links: bool = True
+    """False: no link annotations (the linked text stays)."""
+    stylesheets: list[Text] = []
+    bleed_mm: float | None = Field(default=None, gt=0, le=10)
+    """The BleedBox: how far past the trim the print shop may use (the CSS bleed, drawn with
+    the crop marks, is wider)."""
+    output_profile: Path | None = None
+    """An ICC output profile (absolute path, from a system package): the print condition."""
+
+
+# --- recipients of letters (data/recipients.yaml) --------------------------------------------
+
+
+class RecipientLanguage(Schema):
+    """How the recipient is addressed in one language; name, title, office and address override
+    the recipient's own for this language (an Urdu title, say) and default to them."""
+
+    salutation: Text
+    close: Text
+    name: Text | None = None
+    title: Text | None = None
+    office: Text | None = None
+    address: list[Text] | None = None
+    country: Text | None = None
+
+
+class Recipient(Schema):
+    id: Id
+    kind: Literal["government", "UN", "embassy", "other"]
+    name: Text | None = None
+    title: Text
+    office: Text
+    address: list[Text] = Field(min_length=1)
+    country: Text
+    email: EmailAddress | None = None
+    languages: dict[LanguageCode, RecipientLanguage] = Field(min_length=1)
+
+
+# --- a statement (data/statements/<id>/) -----------------------------------------------------
+
+
+class Contact(Schema):
+    name: Text
+    email: EmailAddress
+    phone: Text | None = None
+
+
+class Signer(Schema):
+    name: Text
+    title: Text
+    organisation: Id
+
+
+class LetterMeta(Schema):
+    recipients: list[Id] = Field(min_length=1)
+    cc: list[Id] = []
+    """Recipients shown as copied on every letter (except the one addressed to them)."""
+    reference: Text = "{statement}/{recipient}"
+    signers: list[Signer] = []
+
+
+class StatementMeta(Schema):
+    id: Id
+    date: dt.date
+    source_language: LanguageCode
+    brand: Id
+    signatories: list[Id] = Field(min_length=1)
+    media_contacts: list[Contact] = []
+    languages: list[LanguageCode] = []
+    """The languages it is published in: `check` reports each one without a file."""
+    letter: LetterMeta | None = None
+
+
+class LetterText(Schema):
+    subject: Text
+    opening: Text
+    body: list[Text] | None = None
+    """The letter's own paragraphs; without them the statement's lead, body and call to action
+    are the letter's body."""
+
+
+class StatementText(Schema):
+    language: LanguageCode
+    status: Literal["source", "draft", "approved"]
+    translator_note: Text | None = None
+    title: Text
+    lead: Text
+    body: list[Text] = Field(min_length=1)
+    call_to_action: Text
+    keywords: list[Text] = []
+    """For the PDF's metadata; a translation without its own uses the source's."""
+    letter: LetterText | None = None
+    translated_from: dict[str, Fingerprint] | None = None
+    """Translations only: field → fingerprint of the source text it was translated from
+    (written by `statement-pdf translated`, see translations.py)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything shared by all statements: found by walking up to the folder with layouts/."""
+
+    root: Path
+    languages: dict[str, Language]
+    organisations: dict[str, Organisation]
+    brands: dict[str, Brand]
+    layouts: dict[str, Layout]
+    fonts: FontRegistry
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    """The parsed files, by name relative to data/ without .yaml ("languages/ur"), so that
+    later checks can point at the line of a value."""
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def layout_dir(self, variant: str) -> Path:
+        return self.root / "layouts" / variant
+
+    @property
+    def profile_stylesheet_dir(self) -> Path:
+        return self.root / "layouts" / "profiles"
+
+
+@dataclass(frozen=True)
+class Statement:
+    folder: Path
+    meta: StatementMeta
+    texts: dict[str, StatementText]
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    """statement.yaml as "statement", and each language's file by its code."""
+
+    @property
+    def languages(self) -> list[str]:
+        """The source language first, then the translations in alphabetical order."""
+        source = self.meta.source_language
+        return [source, *sorted(code for code in self.texts if code != source)]
