@@ -316,3 +316,22 @@ def test_the_fingerprint_names_the_pango_and_harfbuzz_that_shape_the_text(
     major, minor, micro = (int(part) for part in software["harfbuzz"].split("."))
     assert harfbuzz.hb_version_atleast(major, minor, micro)
     assert not harfbuzz.hb_version_atleast(major, minor, micro + 1)
+
+
+def test_the_fingerprint_covers_the_code_of_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change to the renderer or an engine patch must make the documents stale, not only a
+    change to the publishing modules beside the manifest."""
+    from statement_pdf.publish import manifest
+
+    digested: list[Path] = []
+    digest_files = manifest._digest_files
+
+    def spy(root: Path, paths) -> str:
+        paths = list(paths)
+        digested.extend(path.relative_to(root) for path in paths)
+        return digest_files(root, paths)
+
+    monkeypatch.setattr(manifest, "_digest_files", spy)
+    manifest._software.__wrapped__()
+    names = {path.as_posix() for path in digested}
+    assert {"render.py", "compose.py", "engine/lines.py", "publish/run.py"} <= names

@@ -24,6 +24,7 @@ from .errors import InputError
 from .load import find_project_root, load_project, load_statement
 from .model import Project
 from .publish import plan, run, run_combined
+from .publish.batch import LocalPool
 from .publish.report import Summary, progress_bar, summary_table
 from .publish.report import as_json as report_json
 
@@ -114,8 +115,8 @@ def build(
     started = time.perf_counter()
     try:
         with progress_bar(err, len(planned), enabled=not (quiet or as_json)) as progress:
-            outcomes = run(project, planned, out_dir, emit_html, processes=jobs, force=force,
-                           progress=progress)
+            outcomes = run(project, planned, out_dir, emit_html, executor=LocalPool(jobs),
+                           force=force, progress=progress)
         if combined:
             outcomes += run_combined(project, planned, out_dir, force=force)
     except KeyboardInterrupt:

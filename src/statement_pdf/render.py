@@ -63,6 +63,12 @@ class Rendered:
     bytes: int
 
 
+@dataclass(frozen=True)
+class PDF:
+    content: bytes
+    pages: int
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -99,8 +105,15 @@ class Renderer:
     def render_combined(self, documents: list[Composed], target: Path,
                         **options: object) -> Rendered:
         """Several documents, each laid out on its own (its page counter starts at 1), written
-        one after the other as one PDF — WeasyPrint's documented way of joining documents:
-        `Document.copy(pages)` of the first with every page of all of them."""
+        one after the other as one PDF."""
+        pdf = self.pdf(documents, **options)
+        write_atomically(target, pdf.content)
+        return Rendered(target, pdf.pages, len(pdf.content))
+
+    def pdf(self, documents: list[Composed], **options: object) -> PDF:
+        """The PDF's bytes, not yet written anywhere (a cluster worker sends them back to the
+        client, which writes them). Several documents are joined in WeasyPrint's documented
+        way: `Document.copy(pages)` of the first with every page of all of them."""
         rendered = [self.layout(composed, **options) for composed in documents]
         pages = [page for document in rendered for page in document.pages]
         with _weasyprint_warnings() as warnings:
@@ -108,11 +121,10 @@ class Renderer:
             _pin_dates(joined)
             seed = options.get("pdf_identifier") or "".join(
                 composed.standalone_html() for composed in documents).encode()
-            pdf = joined.write_pdf(**{**options, "finisher": _pin_document_id(
+            content = joined.write_pdf(**{**options, "finisher": _pin_document_id(
                 options.get("finisher"), seed)})
         _refuse_incomplete(warnings)
-        write_atomically(target, pdf)
-        return Rendered(target, len(pages), len(pdf))
+        return PDF(content, len(pages))
 
     def layout(self, composed: Composed, **options: object) -> Document:
         """The laid-out pages without a PDF: enough to count them (preflight's page budget).

@@ -2,7 +2,10 @@
 
     run       plan the jobs (language × variant × recipient), make those not already current,
               and report each outcome (one broken document does not stop the others)
-    batch     worker processes, each keeping one warm renderer
+    executor  where documents are made: the boundary between a run and the machinery
+    worker    making one document with a warm renderer, and writing it
+    batch     the default executor: worker processes on this machine
+    interrupt Ctrl-C and SIGTERM end a run cleanly, whichever executor makes the documents
     manifest  what is on disk and the fingerprint of what it was made from (incremental builds)
     report    progress bar, summary table, JSON
 """

@@ -212,11 +212,12 @@ def _cached_sha256(path: Path, mtime_ns: int, size: int) -> str:
 @cache
 def _software() -> dict[str, str]:
     """Versions, and a digest of this package's code, so that a development change to the
-    pipeline cannot leave documents made by the old code marked as current."""
-    package = Path(__file__).parent
+    pipeline cannot leave documents made by the old code marked as current (every module of
+    the package, its subpackages' too)."""
+    package = Path(__file__).parents[1]
     return {"statement-pdf": __version__, "weasyprint": version("weasyprint"),
             "pydyf": version("pydyf"), **_shaping_libraries(),
-            "code": _digest_files(package, package.glob("*.py"))}
+            "code": _digest_files(package, package.rglob("*.py"))}
 
 
 SHAPING_LIBRARIES = {"pango": ("libpango-1.0.so.0", "pango_version_string"),

@@ -2,7 +2,8 @@
 
 One broken document must not stop the others: each job ends in an `Outcome`, and the caller
 decides the exit code from all of them. Documents whose inputs have not changed since the last
-run (see manifest.py) are not made again; the others are rendered in parallel (batch.py).
+run (see manifest.py) are not made again; the others are made by an executor (executor.py): worker
+processes on this machine by default, or a Dask cluster.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from ..compose import Job, check_profile, compose, environment
 from ..errors import InputError, Problem, RenderError
 from ..letters import due_languages, letter_problems
 from ..model import Project, Statement
+from .batch import LocalPool
+from .interrupt import interruptible
 from .manifest import (
     Entry,
     Manifest,
@@ -27,9 +30,10 @@ from .manifest import (
     inputs_of,
     remove_partial_files,
 )
+from .worker import Result, Task
 
 if TYPE_CHECKING:
-    from .batch import Result
+    from .executor import Executor
 
 
 @dataclass(frozen=True)
@@ -140,12 +144,12 @@ def run(
     out: Path,
     emit_html: bool = False,
     *,
-    processes: int | None = None,
+    executor: Executor | None = None,
     force: bool = False,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Make every job whose output is not already current, in `processes` worker processes
-    (default: one per CPU), and keep each statement's manifest true to what is on disk —
+    """Make every job whose output is not already current with `executor` (default: one
+    worker process per CPU), and keep each statement's manifest true to what is on disk —
     also when the run is interrupted. `progress` hears of each outcome as it happens."""
     report = progress or (lambda outcome: None)
     manifests = _open_manifests(out, jobs)
@@ -174,10 +178,9 @@ def run(
 
     try:
         if pending:
-            from .batch import Task, render_all  # WeasyPrint loads only when something renders
-
             tasks = [Task(item.job, item.target, item.fingerprint, emit_html) for item in pending]
-            render_all(project, tasks, processes or os.cpu_count() or 1, finished)
+            with interruptible():
+                (executor or LocalPool(os.cpu_count() or 1)).render_all(project, tasks, finished)
     except BaseException:
         for manifest in manifests.values():
             remove_partial_files(manifest.folder)

@@ -1,0 +1,117 @@
+"""What every worker does, whichever executor it belongs to: make one document with a warm
+renderer, and write it where it belongs.
+
+Starting WeasyPrint and loading fonts costs far more than a press release, so a worker makes its
+`Renderer` (the font configuration with the lines it has broken and drawn, the parsed
+stylesheets, the image cache) and Jinja environment once and reuses them for every document it
+is given. A document is made as bytes first (`Made`), then written by `deliver`: the local
+pool's worker processes deliver their own documents (batch.py); a Dask worker sends the bytes
+back and the client delivers them (cluster.py). Either way the file appears complete or not at
+all (atomic.py), and a document that cannot be made or written is that document's failure,
+never the batch's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_atomically
+from ..compose import Job, compose, environment
+from ..errors import InputError, RenderError
+from ..model import Project
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to make, with everything the worker needs and nothing it must look up."""
+
+    job: Job
+    target: Path
+    fingerprint: str
+    emit_html: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a worker reports of a document: small, so that a thousand of them cost nothing to
+    collect."""
+
+    index: int
+    pages: int = 0
+    bytes: int = 0
+    sha256: str = ""
+    error: str | None = None
+    seconds: float = 0.0
+    worker: int = 0
+    peak_rss_kib: int = 0
+
+
+@dataclass(frozen=True)
+class Made:
+    """A document made but not yet written: its result, the PDF's bytes and, with
+    --emit-html, the composed HTML's."""
+
+    result: Result
+    pdf: bytes = b""
+    html: bytes | None = None
+
+
+class Worker:
+    """One per worker process: the warm renderer and the template environment."""
+
+    def __init__(self, project: Project) -> None:
+        from ..render import Renderer  # WeasyPrint loads only where something renders
+
+        self.project = project
+        self.renderer = Renderer(project.root)
+        self.env = environment(project)
+
+    def make(self, task: Task, index: int) -> Made:
+        from ..profiles import render_options  # loaded with WeasyPrint by __init__
+
+        started = time.perf_counter()
+        try:
+            composed = compose(self.project, task.job, self.env)
+            html = composed.standalone_html().encode() if task.emit_html else None
+            pdf = self.renderer.pdf([composed], **render_options(self.project, task.job),
+                                    pdf_identifier=_identifier(task))
+        except (InputError, RenderError) as error:
+            return Made(Result(index, error=str(error), **_measure(started)))
+        except Exception as error:  # one document's bug must not stop the batch
+            return Made(Result(index, error=f"internal error, please report it: "
+                               f"{type(error).__name__}: {error}", **_measure(started)))
+        digest = hashlib.sha256(pdf.content).hexdigest()
+        return Made(Result(index, pdf.pages, len(pdf.content), digest, **_measure(started)),
+                    pdf.content, html)
+
+
+def deliver(made: Made, target: Path) -> Result:
+    """Write a made document (its HTML first, so that a PDF never stands without the HTML it
+    was asked with) and say how it went: a file that cannot be written fails that document."""
+    if made.result.error:
+        return made.result
+    try:
+        if made.html is not None:
+            write_atomically(target.with_suffix(".html"), made.html)
+        write_atomically(target, made.pdf)
+    except OSError as error:
+        return replace(made.result, error=f"could not write {error.filename or target}: "
+                       f"{error.strerror or error}")
+    return made.result
+
+
+def _identifier(task: Task) -> bytes:
+    """The same inputs must give the same bytes: the PDF's identifier (which PDF/A requires)
+    comes from the fingerprint of the inputs, not from chance."""
+    return bytes.fromhex(task.fingerprint[:32])
+
+
+def _measure(started: float) -> dict[str, Any]:
+    return {"seconds": time.perf_counter() - started, "worker": os.getpid(),
+            "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
