@@ -33,10 +33,12 @@ def _line_of(file: Path, text: str) -> int:
 
 CASES = {
     "malformed YAML": ("statement.yaml", "brand: coalition", "brand: coalition: plain",
-                       "statement.yaml:{line}:17:", "invalid YAML: mapping values are not "
-                       "allowed here"),
+                       "statement.yaml:{line}:17:", "invalid YAML: a value that contains “: ” "
+                       "must be in quotes (a colon followed by a space starts a new key): write "
+                       "it in quotes, brand: \"coalition: plain\""),
     "impossible date": ("statement.yaml", "date: 2025-05-28", "date: 2025-02-30",
-                        "statement.yaml:{line}:7:", "date: Input should be a valid date"),
+                        "statement.yaml:{line}:7:", "date: '2025-02-30' is not a date: write dates "
+                        "as YYYY-MM-DD, e.g. 2025-05-28 (day value is outside expected range)"),
     "unknown organisation": ("statement.yaml", "  - pen-norway", "  - pen-narnia",
                              "statement.yaml:{line}:5:", "unknown organisation 'pen-narnia'"),
     "unknown brand": ("statement.yaml", "brand: coalition", "brand: acme",

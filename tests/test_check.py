@@ -26,21 +26,26 @@ ORGANISATIONS = ("aje, arc, cpj, free-press-unlimited, front-line-defenders, iaw
 
 EXPECTED = {
     "malformed-yaml": [
-        f"{DEMO}/en.yaml:16:1: error: invalid YAML: could not find expected ':'",
+        f"{DEMO}/en.yaml:10:1: error: invalid YAML: this line is neither “key: value” nor part "
+        "of the value above: the text of “lead:” must be indented under it (two spaces more "
+        "than “lead:”)",
     ],
     "wrong-types": [
         f"{DEMO}/en.yaml:3:9: error: status: Input should be 'source', 'draft' or 'approved'",
-        f"{DEMO}/statement.yaml:3:7: error: date: Input should be a valid date or datetime, "
-        "invalid character in year",
-        f"{DEMO}/statement.yaml:7:14: error: signatories: Input should be a valid list",
+        f"{DEMO}/statement.yaml:3:7: error: date: '28 May 2025' is not a date: write dates as "
+        "YYYY-MM-DD, e.g. 2025-05-28 (invalid character in year)",
+        f"{DEMO}/statement.yaml:7:14: error: signatories: expected a list: write signatories: "
+        "[first, second] or one “- item” per line under signatories:",
         f"{DEMO}/statement.yaml:10:12: error: media_contacts.0.email: 'press office' does not "
         "have the expected form",
     ],
     "unknown-organisation": [
-        f"{DEMO}/statement.yaml:10:5: error: unknown organisation 'pen-atlantis' "
-        f"(expected one of: {ORGANISATIONS})",
+        DRAFT,
+        f"{DEMO}/statement.yaml:10:5: error: unknown organisation 'pen-atlantis': did you mean "
+        f"'pen-afghanistan'? (expected one of: {ORGANISATIONS})",
     ],
     "unknown-references": [
+        DRAFT,
         f"{DEMO}/statement.yaml:5:24: error: unknown language 'uz' (expected one of: ar, en, "
         "fa-AF, ps, ur)",
         f"{DEMO}/statement.yaml:6:8: error: unknown brand 'amnesty' (expected one of: "
@@ -84,6 +89,7 @@ EXPECTED = {
     "missing-logo": [
         "data/organisations.yaml:8:9: error: file not found: {project}/data/logos/"
         "reporters-without-borders.svg",
+        DRAFT,
     ],
 }
 

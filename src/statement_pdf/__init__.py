@@ -4,7 +4,8 @@ The pipeline, one module (or subpackage) per stage:
 
     load      read and validate the data, with file:line:column for every problem
               (model: the schema and what loading fills; yamlsource keeps the positions;
-              errors defines the problems)
+              yamlerrors says YAML mistakes in the words of the people who make them;
+              errors defines the problems, and the "did you mean" for unknown ids)
     localise  language registry, digits, calendars, bidi isolation, safe inline markup
               (fonts: the bundled fonts and glyph coverage)
     compose   Jinja2 layouts + localised data -> one HTML document per output
@@ -20,7 +21,7 @@ Around it:
     authoring/  for the people who write and translate statements: check (preflight),
                 translations (what changed since a translation was made), scaffold (`new`)
     inspect_pdf reads a finished PDF back
-    cli         a thin Typer layer on top
+    cli/        a thin Typer layer on top, one module per group of commands
 """
 
 __version__ = "0.1.0"

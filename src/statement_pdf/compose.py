@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 from . import __version__
-from .errors import InputError, Problem
+from .errors import InputError, Problem, unknown
 from .fonts import face_css, glyph_problems, missing_glyphs
 from .letters import letter_context
 from .localise import Localiser
@@ -142,8 +142,7 @@ def check_profile(project: Project, name: str | None) -> None:
     """A profile named on the command line must exist (None: each layout's default)."""
     if name is not None and name not in project.profiles:
         raise InputError([Problem(project.data_dir / "profiles.yaml", 1, 1,
-                                  f"unknown profile '{name}' (available: "
-                                  f"{', '.join(sorted(project.profiles))})")])
+                                  unknown("profile", name, project.profiles, "available"))])
 
 
 def _metadata(

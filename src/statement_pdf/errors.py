@@ -7,6 +7,8 @@ session can fix them all.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,3 +35,34 @@ class InputError(Exception):
 
 class RenderError(Exception):
     """One document could not be made; the others may still be."""
+
+
+def unknown(kind: str, value: str, known: Iterable[str], expected: str = "expected one of"
+            ) -> str:
+    """"unknown organisation 'rfs': did you mean 'rsf'? (expected one of: …)": every message
+    about an id that is not there, wherever ids are checked, says the same thing the same way."""
+    known = sorted(known)
+    return f"unknown {kind} '{value}'{did_you_mean(value, known)} ({expected}: " \
+           f"{', '.join(known) or 'none'})"
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """": did you mean 'rsf'?" when one of `known` is a likely intent, else nothing."""
+    return f": did you mean '{match}'?" if (match := closest(value, known)) else ""
+
+
+def closest(value: str, known: Iterable[str]) -> str | None:
+    """The id someone most likely meant: the same in other letter case, the one it begins
+    (`fa` for `fa-AF`), or the nearest spelling (`rfs` for `rsf`) — one suggestion, never a
+    list of guesses."""
+    known = list(known)
+    folded = value.casefold()
+    for candidate in known:
+        if candidate.casefold() == folded:
+            return candidate
+    starting = [candidate for candidate in known
+                if folded and candidate.casefold().startswith(folded)]
+    if len(starting) == 1:
+        return starting[0]
+    matches = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -72,19 +72,14 @@ def glyph_problems(
 ) -> list[Problem]:
     """Every character a document in language `code` prints — the statement's text, the
     registry's labels, the brand's words, the organisations' names, a letter's addressee — must
-    have a glyph in the language's fonts."""
-    brand = project.documents[f"brands/{statement.meta.brand}"]
-    brand_words = [("translations", code)] if code in (brand.data.get("translations") or {}) \
-        else [("name",), ("footer",)]
-    organisations = project.documents["organisations"]
+    have a glyph in the language's fonts. Names that do not resolve (an unknown brand or
+    organisation, reported by loading) are left out, so `check` can still look at the rest."""
     sources = [
         (statement.documents[code], ()),
         (statement.documents["statement"], ("media_contacts",)),
         (project.documents[f"languages/{code}"], ("labels",)),
-        *((brand, path) for path in brand_words),
-        *((organisations, _organisation_name(entry, index, code))
-          for index, entry in enumerate(organisations.data)
-          if entry.get("id") in statement.meta.signatories),
+        *_brand_words(project, statement.meta.brand, code),
+        *_organisation_names(project, statement.meta.signatories, code),
         *(_addressee(project, recipient, code) if recipient else []),
     ]
     language = project.languages[code]
@@ -97,6 +92,26 @@ def glyph_problems(
         for path, value in _strings(_at(document.data, root), root)
         for char in _missing(value, files)
     ]
+
+
+def _brand_words(project: Project, brand_id: str, code: str) -> list[tuple[Any, tuple]]:
+    """Where the brand's name and footer printed in `code` come from."""
+    if brand_id not in project.brands:
+        return []
+    brand = project.documents[f"brands/{brand_id}"]
+    if code in (brand.data.get("translations") or {}):
+        return [(brand, ("translations", code))]
+    return [(brand, ("name",)), (brand, ("footer",))]
+
+
+def _organisation_names(project: Project, signatories: list[str],
+                        code: str) -> list[tuple[Any, tuple]]:
+    """Where the signatories' names printed in `code` come from."""
+    document = project.documents.get("organisations")
+    return [(document, _organisation_name(entry, index, code))
+            for index, entry in enumerate(document.data if document else [])
+            if isinstance(entry, dict) and entry.get("id") in signatories
+            and entry.get("id") in project.organisations]
 
 
 def _addressee(project: Project, recipient: str, code: str) -> list[tuple[Any, tuple]]:

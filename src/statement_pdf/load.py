@@ -12,7 +12,7 @@ from string import Formatter
 
 from pydantic import ValidationError
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, unknown
 from .model import (
     REFERENCE_FIELDS,
     Brand,
@@ -41,16 +41,32 @@ def find_project_root(start: Path) -> Path:
 
 
 def load_project(root: Path) -> Project:
+    """The project's shared data, all of it valid, or an InputError with every problem."""
+    project, problems = read_project(root)
+    if problems:
+        raise InputError(problems)
+    return project
+
+
+def read_project(root: Path) -> tuple[Project, list[Problem]]:
+    """The project made of what is valid in its shared data, and the problems of the rest:
+    `check` goes on to report a statement's own problems when a shared file is broken. The
+    ids of entries that are there but invalid are kept in `Project.broken`, so a statement
+    naming one is not told that it does not exist."""
     problems: list[Problem] = []
+    broken: set[str] = set()
     data = root / "data"
-    languages = _load_each(sorted((data / "languages").glob("*.yaml")), Language, problems)
-    brands = _load_each(sorted((data / "brands").glob("*.yaml")), Brand, problems)
+    languages = _load_each(sorted((data / "languages").glob("*.yaml")), Language, problems,
+                           broken, "language")
+    brands = _load_each(sorted((data / "brands").glob("*.yaml")), Brand, problems, broken,
+                        "brand")
     layouts = _load_each(sorted((root / "layouts").glob("*/layout.yaml")), Layout, problems)
-    organisations = _load_list(data / "organisations.yaml", Organisation, problems)
+    organisations = _load_list(data / "organisations.yaml", Organisation, problems, broken,
+                               "organisation")
     fonts = _load_fonts(root / "assets" / "fonts", problems)
     profiles, profile_names = _load_profiles(data / "profiles.yaml", root / "layouts" / "profiles",
                                              problems)
-    recipients = (_load_list(data / "recipients.yaml", Recipient, problems)
+    recipients = (_load_list(data / "recipients.yaml", Recipient, problems, broken, "recipient")
                   if (data / "recipients.yaml").is_file() else [])
     for document, language in languages:
         if document.file.stem != language.code:
@@ -59,8 +75,8 @@ def load_project(root: Path) -> Project:
     for document, language in languages:
         for role, families in language.fonts:
             problems.extend(
-                document.problem(("fonts", role, index), _unknown("font family", family,
-                                                                  fonts.families))
+                document.problem(("fonts", role, index), unknown("font family", family,
+                                                                 fonts.families))
                 for index, family in enumerate(families) if family not in fonts.families)
     for document, index, organisation in organisations:
         _check_file(document, (index, "logo"), data, organisation.logo, problems)
@@ -68,17 +84,15 @@ def load_project(root: Path) -> Project:
         _check_file(document, ("logo",), data, brand.logo, problems)
     for document, layout in layouts:
         if layout.profile not in profile_names:
-            problems.append(document.problem(("profile",), _unknown("profile", layout.profile,
-                                                                    profile_names)))
+            problems.append(document.problem(("profile",), unknown("profile", layout.profile,
+                                                                   profile_names)))
         for key, name in [("template", layout.template),
                           *(("stylesheets", css) for css in layout.stylesheets)]:
             _check_file(document, (key,), document.file.parent, name, problems)
     if recipients:
         _check_recipient_languages(recipients[0][0], {language.code for _, language in languages},
                                    problems)
-    if problems:
-        raise InputError(problems)
-    return Project(
+    project = Project(
         root=root,
         languages={language.code: language for _, language in languages},
         organisations={organisation.id: organisation for _, _, organisation in organisations},
@@ -90,7 +104,9 @@ def load_project(root: Path) -> Project:
         documents={_data_name(data, document.file): document
                    for document, *_ in [*languages, *brands, *organisations[:1],
                                         *recipients[:1]]},
+        broken=frozenset(broken),
     )
+    return project, problems
 
 
 def _check_recipient_languages(
@@ -100,8 +116,7 @@ def _check_recipient_languages(
     for index, entry in enumerate(document.data):
         languages = entry.get("languages") if isinstance(entry, dict) else None
         problems.extend(
-            document.problem((index, "languages", code),
-                             _unknown("language", code, dict.fromkeys(codes)))
+            document.problem((index, "languages", code), unknown("language", code, codes))
             for code in (languages if isinstance(languages, dict) else {}) if code not in codes)
 
 
@@ -158,29 +173,40 @@ def _load_profiles(
 
 
 def load_statement(folder: Path, project: Project) -> Statement:
-    """The statement in `folder`: statement.yaml plus one <language>.yaml per language."""
+    """The statement in `folder`: statement.yaml plus one <language>.yaml per language, all
+    valid, or an InputError with every problem."""
+    statement, problems = read_statement(folder, project)
+    if problems or statement is None:
+        raise InputError(problems)
+    return statement
+
+
+def read_statement(folder: Path, project: Project) -> tuple[Statement | None, list[Problem]]:
+    """The statement made of its valid files, and every problem: a folder whose name differs
+    from the id, or a text file that does not validate, still lets `check` look at the rest.
+    None when statement.yaml itself cannot be read."""
     problems: list[Problem] = []
     meta_documents = _load_each([folder / "statement.yaml"], StatementMeta, problems)
     text_files = sorted(f for f in folder.glob("*.yaml") if f.name != "statement.yaml")
     texts = _load_each(text_files, StatementText, problems)
     if not meta_documents:
-        raise InputError(problems)
+        return None, problems
     meta_document, meta = meta_documents[0]
     _check_statement_references(meta_document, meta, project, problems)
     for document, text in texts:
         _check_text(document, text, meta, project, problems)
+    texts = [(document, text) for document, text in texts if document.file.stem == text.language]
     if meta.source_language not in {text.language for _, text in texts} and not problems:
         problems.append(meta_document.problem(
             ("source_language",), f"no {meta.source_language}.yaml with the source text"))
-    if problems:
-        raise InputError(problems)
-    return Statement(
+    statement = Statement(
         folder=folder,
         meta=meta,
         texts={text.language: text for _, text in texts},
         documents={text.language: document for document, text in texts}
         | {"statement": meta_document},
     )
+    return statement, problems
 
 
 def _check_statement_references(
@@ -189,20 +215,17 @@ def _check_statement_references(
     if document.file.parent.name != meta.id:
         problems.append(document.problem(("id",), f"id '{meta.id}' must match the folder name "
                                          f"'{document.file.parent.name}'"))
-    if meta.brand not in project.brands:
-        problems.append(document.problem(("brand",), _unknown("brand", meta.brand, project.brands)))
-    if meta.source_language not in project.languages:
-        problems.append(document.problem(
-            ("source_language",), _unknown("language", meta.source_language, project.languages)))
-    for index, code in enumerate(meta.languages):
-        if code not in project.languages:
-            problems.append(document.problem(
-                ("languages", index), _unknown("language", code, project.languages)))
-    for index, organisation in enumerate(meta.signatories):
-        if organisation not in project.organisations:
-            problems.append(document.problem(
-                ("signatories", index),
-                _unknown("organisation", organisation, project.organisations)))
+    references = [
+        (("brand",), "brand", meta.brand, project.brands),
+        (("source_language",), "language", meta.source_language, project.languages),
+        *((("languages", index), "language", code, project.languages)
+          for index, code in enumerate(meta.languages)),
+        *((("signatories", index), "organisation", organisation, project.organisations)
+          for index, organisation in enumerate(meta.signatories)),
+    ]
+    problems.extend(document.problem(path, unknown(kind, value, known))
+                    for path, kind, value, known in references
+                    if not project.has(kind, value, known))
     if meta.letter:
         _check_letter(document, meta.letter, project, problems)
 
@@ -213,18 +236,19 @@ def _check_letter(
     for key, ids in (("recipients", letter.recipients), ("cc", letter.cc)):
         problems.extend(
             document.problem(("letter", key, index),
-                             _unknown("recipient", recipient, project.recipients))
-            for index, recipient in enumerate(ids) if recipient not in project.recipients)
+                             unknown("recipient", recipient, project.recipients))
+            for index, recipient in enumerate(ids)
+            if not project.has("recipient", recipient, project.recipients))
     problems.extend(
         document.problem(("letter", "signers", index, "organisation"),
-                         _unknown("organisation", signer.organisation, project.organisations))
+                         unknown("organisation", signer.organisation, project.organisations))
         for index, signer in enumerate(letter.signers)
-        if signer.organisation not in project.organisations)
+        if not project.has("organisation", signer.organisation, project.organisations))
     fields = {name for _, name, _, _ in Formatter().parse(letter.reference) if name is not None}
-    if unknown := fields - set(REFERENCE_FIELDS):
+    if strange := fields - set(REFERENCE_FIELDS):
         problems.append(document.problem(
             ("letter", "reference"), f"reference: unknown placeholder(s) "
-            f"{', '.join(sorted(unknown))} (expected: {', '.join(REFERENCE_FIELDS)})"))
+            f"{', '.join(sorted(strange))} (expected: {', '.join(REFERENCE_FIELDS)})"))
 
 
 def _check_text(
@@ -237,9 +261,9 @@ def _check_text(
     if document.file.stem != text.language:
         problems.append(document.problem(("language",), f"language '{text.language}' must match "
                                          f"the file name '{document.file.stem}.yaml'"))
-    if text.language not in project.languages:
+    if not project.has("language", text.language, project.languages):
         problems.append(document.problem(
-            ("language",), _unknown("language", text.language, project.languages)))
+            ("language",), unknown("language", text.language, project.languages)))
     is_source = text.language == meta.source_language
     if is_source != (text.status == "source"):
         expected = "'source'" if is_source else "'draft' or 'approved'"
@@ -248,10 +272,6 @@ def _check_text(
     if is_source and text.translated_from is not None:
         problems.append(document.problem(("translated_from",), "translated_from belongs in "
                                          "translations, not in the source text"))
-
-
-def _unknown(kind: str, value: str, known: dict[str, object]) -> str:
-    return f"unknown {kind} '{value}' (expected one of: {', '.join(sorted(known))})"
 
 
 def _check_file(
@@ -266,31 +286,42 @@ def _check_file(
 
 
 def _load_each(
-    files: list[Path], model: type[M], problems: list[Problem]
+    files: list[Path], model: type[M], problems: list[Problem],
+    broken: set[str] | None = None, kind: str = "",
 ) -> list[tuple[YamlDocument, M]]:
+    """One entry per file, named after the file: an invalid one is added to `broken` as
+    "kind:name"."""
     loaded = []
     for file in files:
         document = _read(file, problems)
         if document is not None and (item := _validate(document, document.data, (), model,
                                                        problems)):
             loaded.append((document, item))
+        elif broken is not None:
+            broken.add(f"{kind}:{file.stem}")
     return loaded
 
 
 def _load_list(
-    file: Path, model: type[M], problems: list[Problem]
+    file: Path, model: type[M], problems: list[Problem],
+    broken: set[str] | None = None, kind: str = "",
 ) -> list[tuple[YamlDocument, int, M]]:
-    """A file holding a list of entries with unique ids; each valid entry with its index."""
+    """A file holding a list of entries with unique ids; each valid entry with its index. The
+    id of an invalid entry is added to `broken` as "kind:id", and "kind:*" when the file
+    cannot be read as a list at all."""
+    broken = set() if broken is None else broken
     document = _read(file, problems)
-    if document is None:
-        return []
-    if not isinstance(document.data, list):
-        problems.append(document.problem((), "expected a list of entries"))
+    if document is None or not isinstance(document.data, list):
+        if document is not None:
+            problems.append(document.problem((), "expected a list of entries"))
+        broken.add(f"{kind}:*")
         return []
     loaded, ids = [], set()
     for index, entry in enumerate(document.data):
         item = _validate(document, entry, (index,), model, problems)
         if item is None:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                broken.add(f"{kind}:{entry['id']}")
             continue
         if item.id in ids:
             problems.append(document.problem((index, "id"), f"duplicate id '{item.id}'"))
@@ -324,13 +355,30 @@ def _validate(
 
 
 def _describe(detail: dict) -> str:
-    """pydantic's message, prefixed with the dotted field name the user sees in the file."""
+    """pydantic's message, prefixed with the dotted field name the user sees in the file, and
+    said in the author's terms where pydantic's are a programmer's: how to write the value."""
     field_name = ".".join(str(part) for part in detail["loc"]) or "document"
-    message = detail["msg"]
-    if detail["type"] == "missing":
-        message = "required field is missing"
-    elif detail["type"] == "extra_forbidden":
-        message = "unknown field (check the spelling; see the template from `statement-pdf new`)"
-    elif detail["type"] == "string_pattern_mismatch":
-        message = f"{detail['input']!r} does not have the expected form"
-    return f"{field_name}: {message}"
+    return f"{field_name}: {_explained(detail, field_name.rpartition('.')[2])}"
+
+
+_READ_AS = {bool: "yes/no (true/false)", int: "a number", float: "a number"}
+
+
+def _explained(detail: dict, key: str) -> str:
+    kind, value = detail["type"], detail.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see the template from `statement-pdf new`)"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not have the expected form"
+    if kind.startswith("date_"):
+        return (f"{value!r} is not a date: write dates as YYYY-MM-DD, e.g. 2025-05-28 "
+                f"({detail['msg'].split(', ', 1)[-1]})")
+    if kind == "string_type" and type(value) in _READ_AS:
+        return (f"expected text, but YAML read {value!r} as {_READ_AS[type(value)]}: write it "
+                f"in quotes, {key}: \"{value}\"")
+    if kind == "list_type":
+        return (f"expected a list: write {key}: [first, second] or one “- item” per line "
+                f"under {key}:")
+    return detail["msg"]

@@ -325,6 +325,14 @@ class Project:
     documents: dict[str, YamlDocument] = field(default_factory=dict)
     """The parsed files, by name relative to data/ without .yaml ("languages/ur"), so that
     later checks can point at the line of a value."""
+    broken: frozenset[str] = frozenset()
+    """Entries that are in the shared data but invalid (already reported where they are), as
+    "organisation:rsf"; "organisation:*" when the whole file is unreadable."""
+
+    def has(self, kind: str, value: str, known: dict[str, object]) -> bool:
+        """Whether a reference to `value` resolves, or points at an entry that exists but is
+        broken: a statement is not told an id is unknown when the fault is in the shared file."""
+        return value in known or bool({f"{kind}:{value}", f"{kind}:*"} & self.broken)
 
     @property
     def data_dir(self) -> Path:

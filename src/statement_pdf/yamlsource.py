@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .yamlerrors import explain
 
 Path_ = tuple[str | int, ...]
 
@@ -70,9 +71,8 @@ def read_yaml(file: Path) -> YamlDocument:
             return YamlDocument(file, None, {(): (1, 1)})
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fail(file, line, column, f"invalid YAML: {error.problem or error.context}") from None
+        explained = explain(error, text)
+        raise _fail(file, explained.line, explained.column, explained.message) from None
     except yaml.YAMLError as error:
         raise _fail(file, 1, 1, f"invalid YAML: {error}") from None
     finally:

@@ -22,7 +22,7 @@ from weasyprint.formatting_structure import boxes
 from ..compose import Job, compose, environment
 from ..errors import InputError, Problem, RenderError
 from ..fonts import glyph_problems
-from ..load import find_project_root, load_project, load_statement
+from ..load import find_project_root, read_project, read_statement
 from ..model import Project, Statement
 from ..profiles import render_options
 from ..publish.run import output_path, plan
@@ -49,38 +49,60 @@ def preflight(
     `scope` chooses the documents as `build`'s options do (a language that statement.yaml lists
     without a file is reported only when all languages are checked). `final` turns warnings
     (drafts) into errors: nothing unreviewed may be published. `measure` lays out every document
-    to count its pages, the slow part of a check."""
+    to count its pages, the slow part of a check.
+
+    Broken shared data, or a statement file that does not validate, does not hide the rest: the
+    texts that could be read are still checked; only what needs every file sound (the glyphs of
+    shared names, the documents' pages) waits until the errors are fixed."""
     try:
-        project = load_project(find_project_root(statement_dir))
-        statement = load_statement(statement_dir, project)
-        jobs = plan(project, statement, scope.languages, scope.variants, scope.paper,
-                    scope.profile, scope.recipients)
+        project, problems = read_project(find_project_root(statement_dir))
     except InputError as error:
         return error.problems
-    codes = list(dict.fromkeys(job.language for job in jobs))
-    problems = [] if scope.languages else _missing_languages(statement)
+    shared_data_sound = not problems
+    statement, statement_problems = read_statement(statement_dir, project)
+    problems += statement_problems
+    if statement is None:
+        return _as_final(problems) if final else sorted(set(problems))
+    jobs: list[Job] = []
+    if not errors(problems):
+        try:
+            jobs = plan(project, statement, scope.languages, scope.variants, scope.paper,
+                        scope.profile, scope.recipients)
+        except InputError as error:
+            problems.extend(error.problems)
+    codes = [code for code in statement.texts if code in project.languages
+             and (not scope.languages or code in scope.languages)]
+    problems += [] if scope.languages else _missing_languages(project, statement)
+    source = statement.meta.source_language
     for code in codes:
-        problems.extend(glyph_problems(project, statement, code))
-        if code != statement.meta.source_language:
+        if shared_data_sound:
+            problems.extend(glyph_problems(project, statement, code))
+        if code != source and source in statement.texts:
             problems.extend(translation_problems(statement, code))
             problems.extend(_draft(statement, code))
-    if measure:
+    if measure and jobs:
         problems.extend(page_budget_problems(project, statement, jobs))
-    if final:
-        problems = [replace(problem, severity="error") for problem in problems]
-    return sorted(set(problems))
+    return _as_final(problems) if final else sorted(set(problems))
+
+
+def _as_final(problems: list[Problem]) -> list[Problem]:
+    """Under --final nothing is a mere warning: what `check` points out must be fixed first."""
+    return sorted({replace(problem, severity="error") for problem in problems})
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.severity == "error"]
 
 
-def _missing_languages(statement: Statement) -> list[Problem]:
+def _missing_languages(project: Project, statement: Statement) -> list[Problem]:
+    """Languages the statement is to be published in with no file (a file that is there but
+    broken, or a language the project does not know, is reported as what it is)."""
     document = statement.documents["statement"]
     return [
         document.problem(("languages", index), f"no {code}.yaml: the statement is to be "
                          f"published in {code} but has no translation yet")
-        for index, code in enumerate(statement.meta.languages) if code not in statement.texts
+        for index, code in enumerate(statement.meta.languages)
+        if code in project.languages and not (statement.folder / f"{code}.yaml").is_file()
     ]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_atomically
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, did_you_mean
 from ..model import Statement, StatementText
 
 SNAPSHOT_FOLDER = "translated-from"
@@ -208,7 +208,8 @@ def record_translations(statement: Statement, codes: list[str] | None) -> list[s
     """Record translations `codes` (None: all) as made from the current source text. Nothing is
     written unless every one of them exists, lacks no text of the source and adds none."""
     translations = statement.languages[1:]
-    problems = [Problem(statement.folder, 1, 1, f"no translation {code}.yaml (translations: "
+    problems = [Problem(statement.folder, 1, 1, f"no translation {code}.yaml"
+                        f"{did_you_mean(code, translations)} (translations: "
                         f"{', '.join(translations) or 'none'})")
                 for code in codes or [] if code not in translations]
     chosen = [code for code in translations if codes is None or code in codes]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..compose import Job, check_profile, compose, environment
-from ..errors import InputError, Problem, RenderError
+from ..errors import InputError, Problem, RenderError, unknown
 from ..letters import due_languages, letter_problems
 from ..model import Project, Statement
 from .batch import LocalPool
@@ -68,12 +68,12 @@ def plan(
     languages = languages or statement.languages
     variants = variants or default_variants(project, statement)
     problems = [
-        Problem(statement.folder, 1, 1, f"no {code}.yaml translation in this statement "
-                f"(available: {', '.join(statement.languages)})")
+        Problem(statement.folder, 1, 1, unknown("language", code, statement.texts,
+                                                "this statement is in"))
         for code in languages if code not in statement.texts
     ] + [
-        Problem(project.root / "layouts", 1, 1, f"unknown variant '{variant}' "
-                f"(available: {', '.join(sorted(project.layouts))})")
+        Problem(project.root / "layouts", 1, 1, unknown("variant", variant, project.layouts,
+                                                        "available"))
         for variant in variants if variant not in project.layouts
     ]
     if problems:
@@ -114,11 +114,11 @@ def recipient_jobs(
     if letter is None:
         raise InputError([document.problem((), f"the {variant} layout needs a `letter:` section "
                                            "(recipients) in statement.yaml")])
-    if unknown := [name for name in recipients or [] if name not in letter.recipients]:
-        raise InputError([document.problem(("letter", "recipients"), f"--recipient {name} is not "
-                                           f"a recipient of this letter (recipients: "
-                                           f"{', '.join(letter.recipients)})")
-                          for name in unknown])
+    if unknown_recipients := [name for name in recipients or []
+                              if name not in letter.recipients]:
+        raise InputError([document.problem(("letter", "recipients"), "--recipient: " + unknown(
+            "recipient", name, letter.recipients, "recipients of this letter"))
+            for name in unknown_recipients])
     layout, jobs, problems = project.layouts[variant], [], []
     for recipient_id in letter.recipients:
         if recipients and recipient_id not in recipients:

@@ -1,0 +1,20 @@
+"""The `statement-pdf` command: a thin layer over load → compose → render → publish.
+
+One module per group of commands, each registering its commands on the one Typer `app` when it
+is imported; `statement-pdf --help` shows them in these groups, in this order:
+
+    app         the application: --version, -h, shell completion, how problems are printed
+    arguments   what several commands share: the statement (an id or a folder), --lang,
+                --variant, --recipient, --paper, --profile, with their shell completion
+    authoring   new, check, translated: writing and translating a statement
+    publishing  build, inspect: making the PDFs and looking into one
+    registries  languages, organisations, brands, recipients: the project's shared data
+
+Exit codes everywhere: 0 success, 1 a document failed (`check`: errors found), 2 bad input or
+usage.
+"""
+
+from . import authoring, publishing, registries  # noqa: F401  (each registers its commands)
+from .app import app
+
+__all__ = ["app"]

@@ -1,0 +1,138 @@
+"""`build` makes the PDFs of a statement; `inspect` says what a finished PDF claims and holds."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import InputError
+from ..load import find_project_root, load_project, load_statement
+from ..publish import plan, run, run_combined
+from ..publish.batch import LocalPool
+from ..publish.report import Summary, progress_bar, summary_table
+from ..publish.report import as_json as report_json
+from .app import PUBLISHING, app, err, out, report_problems
+from .arguments import (
+    DEFAULT_JOBS,
+    Jobs,
+    Languages,
+    Paper,
+    PaperSize,
+    ProfileName,
+    Recipients,
+    StatementFolder,
+    Variants,
+)
+
+if TYPE_CHECKING:
+    from ..authoring.check import Scope
+
+
+@app.command(rich_help_panel=PUBLISHING)
+def build(
+    statement_dir: StatementFolder,
+    lang: Languages = None,
+    variant: Variants = None,
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="FOLDER", help="Output folder.")] = Path("out"),
+    paper: PaperSize = Paper.a4,
+    emit_html: Annotated[bool, typer.Option(
+        "--emit-html", help="Also write the composed HTML beside each PDF.")] = False,
+    profile: ProfileName = None,
+    recipient: Recipients = None,
+    combined: Annotated[bool, typer.Option(
+        "--combined", help="Letters: also one print file per language with all its letters "
+        "in sequence (OUT/<id>/<lang>/letters.pdf).")] = False,
+    final: Annotated[bool, typer.Option(
+        "--final", help="The build to send out: refuse drafts, out-of-date translations "
+        "and any problem `check` finds, rendering nothing.")] = False,
+    jobs: Jobs = DEFAULT_JOBS,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Render every document, even those the manifest shows are current.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar or summary; failures are still reported.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON document describing every output, and nothing else "
+        "on standard output.")] = False,
+) -> None:
+    """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant.
+
+    Documents whose inputs are unchanged since the last build (OUT/<statement-id>/manifest.json)
+    are skipped; one failing document does not stop the others (exit code 1). Use --final for
+    what goes out to journalists and offices."""
+    if final:
+        from ..authoring.check import (
+            Scope,  # preflight lays pages out: WeasyPrint only when asked for
+        )
+
+        _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
+    try:
+        project = load_project(find_project_root(statement_dir))
+        statement = load_statement(statement_dir, project)
+        planned = plan(project, statement, lang, variant, paper.value, profile, recipient)
+    except InputError as error:
+        report_problems(error)
+        raise typer.Exit(2) from None
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    started = time.perf_counter()
+    try:
+        with progress_bar(err, len(planned), enabled=not (quiet or as_json)) as progress:
+            outcomes = run(project, planned, out_dir, emit_html, executor=LocalPool(jobs),
+                           force=force, progress=progress)
+        if combined:
+            outcomes += run_combined(project, planned, out_dir, force=force)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished documents are kept and recorded in the manifest; "
+                  "no partial files were left.", markup=False)
+        raise typer.Exit(130) from None
+    summary = Summary.of(outcomes, time.perf_counter() - started)
+    for outcome in outcomes:
+        if outcome.error:
+            err.print(f"[red]failed[/red] {outcome.path}: {outcome.error}", soft_wrap=True)
+    if as_json:
+        print(report_json(outcomes, summary))
+    elif not quiet:
+        out.print(summary_table(summary))
+        out.print(f"in {out_dir / statement.meta.id}/ (manifest.json lists every file)",
+                  markup=False, soft_wrap=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _refuse_unless_final(statement_dir: Path, scope: Scope) -> None:
+    from ..authoring.check import preflight
+
+    if problems := preflight(statement_dir, scope, final=True):
+        report_problems(InputError(problems), consequence="--final: nothing was rendered, "
+                        "the statement is not ready for publication.")
+        raise typer.Exit(2)
+
+
+@app.command(rich_help_panel=PUBLISHING)
+def inspect(
+    pdf_file: Annotated[Path, typer.Argument(
+        metavar="PDF", help="The PDF to look into.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """What a PDF claims and contains, to look at before it is sent.
+
+    Standard and profile, pages, paper and print boxes, language, tags, metadata, bookmarks,
+    fonts (embedded, subset), attached files."""
+    from ..inspect_pdf import describe, inspect_pdf  # pikepdf only when asked for
+
+    try:
+        report = inspect_pdf(pdf_file)
+    except InputError as error:
+        report_problems(error, consequence="nothing to inspect.")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in describe(report):
+            out.print(line, markup=False, soft_wrap=True)

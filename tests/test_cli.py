@@ -1,0 +1,193 @@
+"""The command line as a person meets it: --version, -h, help that shows switches as switches,
+shell completion, statements named by id, listings of what can be named, "did you mean" for
+every unknown id, and YAML mistakes explained with how to write the line instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, STATEMENT_ID, run_cli
+from statement_pdf import __version__
+
+COMMAND = Path(sys.executable).parent / "statement-pdf"
+BROKEN = Path(__file__).parent / "broken"
+
+
+def _help(*args: str) -> str:
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_version_and_short_help() -> None:
+    assert run_cli("--version").output.strip() == f"statement-pdf {__version__}"
+    assert _help("-h") == _help("--help")
+    assert _help("build", "-h") == _help("build", "--help")
+
+
+@pytest.mark.parametrize("command", ["build", "check", "translated", "new", "inspect"])
+def test_help_shows_switches_bare_and_values_by_name(command: str) -> None:
+    text = _help(command, "-h")
+    assert "<bool>" not in text and "list[" not in text and "<str>" not in text, text
+    assert "<path>" not in text and "<int" not in text, text
+
+
+def test_build_help_reads_as_a_person_writes_the_command() -> None:
+    rows = {line.split()[1]: line for line in _help("build", "-h").splitlines()
+            if line.startswith("│ --")}
+    assert rows["--lang"].split()[2] == "CODE"
+    assert rows["--recipient"].split()[2] == "ID"
+    assert rows["--out"].split()[2] == "FOLDER"
+    assert rows["--emit-html"].split()[2] == "Also", "a switch takes no value"
+    assert rows["--final"].split()[2] == "The", "a switch takes no value"
+    assert "STATEMENT" in _help("build", "-h").splitlines()[1]
+
+
+def test_shell_completion_offers_ids() -> None:
+    script = subprocess.run([COMMAND, "--show-completion", "bash"], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert "_STATEMENT_PDF_COMPLETE" in script.stdout
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_STATEMENT_PDF_COMPLETE": "complete_bash",
+               "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        return subprocess.run([COMMAND], capture_output=True, text=True, env=env,
+                              cwd=ROOT).stdout.split()
+
+    assert complete("statement-pdf build 2025") == [STATEMENT_ID]
+    assert complete(f"statement-pdf build {STATEMENT_ID} --lang f") == ["fa-AF"]
+    assert complete(f"statement-pdf build {STATEMENT_ID} --recipient pm") == ["pm-pakistan"]
+
+
+def test_a_statement_is_found_by_its_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run_cli("check", STATEMENT_ID, "--no-measure", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert f"data/statements/{STATEMENT_ID}/fa-AF.yaml" in result.output
+    build = run_cli("build", STATEMENT_ID, "--lang", "fa")
+    assert build.exit_code == 2
+    assert ("unknown language 'fa': did you mean 'fa-AF'? (this statement is in: en, fa-AF, "
+            "ps, ur)") in build.output
+
+
+def test_a_mistyped_statement_id_is_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run_cli("build", STATEMENT_ID.replace("deportations", "deportatons"))
+    assert result.exit_code == 2
+    assert f"Did you mean {STATEMENT_ID}?" in " ".join(result.output.replace("│", "").split())
+
+
+def test_unknown_ids_suggest_the_likely_one(project_copy: Path) -> None:
+    statement = project_copy / "data" / "statements" / STATEMENT_ID / "statement.yaml"
+    text = statement.read_text()
+    statement.write_text(text.replace("  - rsf\n", "  - rfs\n").replace("brand: coalition",
+                                                                        "brand: coalitoin"))
+    result = run_cli("check", statement.parent, "--no-measure")
+    assert result.exit_code == 1
+    assert "unknown organisation 'rfs': did you mean 'rsf'?" in result.output
+    assert "unknown brand 'coalitoin': did you mean 'coalition'?" in result.output
+    letters = run_cli("build", ROOT / "data" / "statements" / STATEMENT_ID, "--variant",
+                      "letters")
+    assert "unknown variant 'letters': did you mean 'letter'?" in letters.output
+
+
+def _listed(command: str) -> dict[str, list[str]]:
+    result = run_cli(command)
+    assert result.exit_code == 0, result.output
+    return {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+            for line in result.output.splitlines() if line.count("│") > 2}
+
+
+def test_organisations_and_brands_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    organisations = _listed("organisations")
+    assert organisations["rsf"][0].startswith("Reporters") and organisations["rsf"][1] == "RSF"
+    assert organisations["cpj"][2] == "ar, fa-AF"
+    assert _listed("brands")["coalition"][0] == "Joint statement"
+
+
+# --- YAML for people ---------------------------------------------------------------------------
+
+
+YAML_MISTAKES = {
+    "a colon in a value": (
+        "brand: coalition", "brand: coalition: the new one",
+        "invalid YAML: a value that contains “: ” must be in quotes (a colon followed by a "
+        "space starts a new key): write it in quotes, brand: \"coalition: the new one\""),
+    "a date in words": (
+        "date: 2025-05-28", "date: 28 May 2025",
+        "date: '28 May 2025' is not a date: write dates as YYYY-MM-DD, e.g. 2025-05-28"),
+    "an unclosed quote": (
+        "brand: coalition", "brand: \"coalition",
+        "invalid YAML: the quote \" that starts this value is never closed: end the value "
+        "with \""),
+    "a tab": ("  - rsf", "\t- rsf", "invalid YAML: a tab character: YAML is indented with "
+              "spaces only"),
+    "a value read as a number": (
+        "brand: coalition", "brand: 2025",
+        "brand: expected text, but YAML read 2025 as a number: write it in quotes, "
+        "brand: \"2025\""),
+    "emphasis at the start": (
+        "brand: coalition", "brand: *coalition*",
+        "invalid YAML: a value that starts with * must be in quotes"),
+}
+
+
+@pytest.mark.parametrize("case", YAML_MISTAKES)
+def test_yaml_mistakes_are_explained_where_they_are(project_copy: Path, case: str) -> None:
+    old, new, message = YAML_MISTAKES[case]
+    statement = project_copy / "data" / "statements" / STATEMENT_ID / "statement.yaml"
+    text = statement.read_text()
+    statement.write_text(text.replace(old, new, 1))
+    line = text.splitlines().index(old) + 1
+    result = run_cli("check", statement.parent, "--no-measure")
+    assert result.exit_code == 1
+    assert f"statement.yaml:{line}:" in result.output, result.output
+    assert message in " ".join(result.output.split()), result.output
+
+
+# --- check reports everything ------------------------------------------------------------------
+
+
+def _problem_lines(result) -> list[str]:
+    return [line.strip().split(": ", 1)[1] for line in result.output.splitlines()
+            if line.startswith("  ")]
+
+
+def test_check_goes_on_when_shared_data_is_broken(project_copy: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(BROKEN / "_demo", project_copy, dirs_exist_ok=True)
+    shutil.copytree(BROKEN / "stale-translation", project_copy, dirs_exist_ok=True)
+    monkeypatch.chdir(project_copy)
+    organisations = project_copy / "data" / "organisations.yaml"
+    organisations.write_text(organisations.read_text().replace(
+        "  website: https://rsf.org", "  website: rsf.org"))
+    recipients = project_copy / "data" / "brands" / "coalition.yaml"
+    recipients.write_text(recipients.read_text().replace("primary: \"#1f3a5f\"",
+                                                         "primary: navy"))
+    lines = _problem_lines(run_cli("check", "data/statements/demo", "--no-measure"))
+    assert any(line.startswith("error: website: 'rsf.org' does not have") for line in lines)
+    assert any(line.startswith("error: colours.primary: 'navy'") for line in lines)
+    assert any(line.startswith("error: body.0 is out of date") for line in lines), lines
+    assert any("draft translation" in line for line in lines)
+    assert not any("unknown organisation" in line or "unknown brand" in line
+                   for line in lines), "a broken entry is not an unknown one"
+
+
+def test_check_goes_on_when_the_folder_and_the_id_differ(project_copy: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(BROKEN / "_demo", project_copy, dirs_exist_ok=True)
+    shutil.copytree(BROKEN / "stale-translation", project_copy, dirs_exist_ok=True)
+    monkeypatch.chdir(project_copy)
+    folder = project_copy / "data" / "statements"
+    (folder / "demo").rename(folder / "demo-2")
+    lines = _problem_lines(run_cli("check", "demo-2", "--no-measure"))
+    assert "error: id 'demo' must match the folder name 'demo-2'" in lines
+    assert any(line.startswith("error: body.0 is out of date") for line in lines), lines
+    assert any("draft translation" in line for line in lines)
