@@ -66,3 +66,8 @@ def closest(value: str, known: Iterable[str]) -> str | None:
         return starting[0]
     matches = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+class OutputError(Exception):
+    """The output folder cannot take the build (not a folder, read-only, full, or another build
+    is writing into it): said in one sentence with what to do about it."""

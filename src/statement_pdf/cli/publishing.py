@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..load import find_project_root, load_project, load_statement
 from ..publish import plan, run, run_combined
 from ..publish.batch import LocalPool
@@ -92,6 +92,9 @@ def build(
         err.print("interrupted: finished documents are kept and recorded in the manifest; "
                   "no partial files were left.", markup=False)
         raise typer.Exit(130) from None
+    except OutputError as error:
+        err.print(f"error: {error}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     summary = Summary.of(outcomes, time.perf_counter() - started)
     for outcome in outcomes:
         if outcome.error:

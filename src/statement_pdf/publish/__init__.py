@@ -5,7 +5,8 @@
     executor  where documents are made: the boundary between a run and the machinery
     worker    making one document with a warm renderer, and writing it
     batch     the default executor: worker processes on this machine
-    interrupt Ctrl-C and SIGTERM end a run cleanly, whichever executor makes the documents
+    pool      the processes themselves, which end with the run whatever happens
+    outlock   one build at a time per output folder
     manifest  what is on disk and the fingerprint of what it was made from (incremental builds)
     report    progress bar, summary table, JSON
 """

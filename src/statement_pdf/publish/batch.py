@@ -2,23 +2,20 @@
 
 Most of a document's time is layout in WeasyPrint, which is single-threaded Python, so the
 documents are spread over processes, each a `Worker` (worker.py) that makes and writes the
-documents it is given. The tasks are handed to the workers when the pool starts (inherited on
-fork, pickled once per worker elsewhere), and each document is then named by its index:
-nothing but small results crosses between processes.
-
-Ctrl-C and SIGTERM reach the parent only (see interrupt.py): it stops the workers, removes
-their temporary files and keeps what finished, so an interrupted build leaves complete files
-and nothing else.
+documents it is given. The tasks are handed to the workers when they start (inherited on fork),
+and each document is then named by its index: nothing but small results crosses between
+processes. The processes are pool.py's, which end with the run whatever happens: an interrupted
+build stops its workers within seconds, and run.py keeps what finished and removes the rest.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import interrupts
 from ..model import Project
+from .pool import ProcessPool
 from .worker import Result, Task, Worker, deliver
 
 
@@ -48,10 +45,6 @@ _worker: _Worker | None = None
 
 
 def _start_worker(project: Project, tasks: list[Task]) -> None:
-    """The parent decides what an interrupt means: workers ignore Ctrl-C and die quietly on
-    the SIGTERM the parent sends them; the parent then removes what they left half-written."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker
     _worker = _Worker(project, tasks)
 
@@ -59,6 +52,10 @@ def _start_worker(project: Project, tasks: list[Task]) -> None:
 def _make_in_worker(index: int) -> Result:
     assert _worker is not None, "the pool's initializer sets up each worker"
     return _worker.make(index)
+
+
+def _lost(index: int, reason: str) -> Result:
+    return Result(index, error=reason)
 
 
 def render_all(
@@ -75,22 +72,10 @@ def render_all(
     if processes <= 1 or len(tasks) <= 1:
         worker = _Worker(project, tasks)
         for index in range(len(tasks)):
-            on_result(worker.make(index))
+            result = worker.make(index)
+            with interrupts.deferred():
+                on_result(result)
         return
-    pool = _context().Pool(min(processes, len(tasks)), _start_worker, (project, tasks))
-    try:
-        for result in pool.imap_unordered(_make_in_worker, range(len(tasks))):
-            on_result(result)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """fork where the platform has it: the workers inherit the imported WeasyPrint and the
-    loaded project instead of starting from nothing."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+    with ProcessPool(min(processes, len(tasks)), _start_worker, (project, tasks),
+                     _make_in_worker, _lost) as pool:
+        pool.run(range(len(tasks)), on_result)

@@ -15,8 +15,9 @@ registry is shared; a statement's files named after one of its languages (`ur.ya
 `translated-from/ur.yaml`) are that language's, all its other files are the statement's; a
 layout is its folder plus the files the layouts share at the top of layouts/.
 
-The manifest must never claim more than is true: it is written atomically, and entries whose
-file is missing or whose bytes differ are dropped before it is trusted or written.
+The manifest must never claim more than is true: it is written atomically, entries whose file is
+missing or whose bytes differ are dropped before it is trusted or written, and the entry of a
+file about to be replaced is withheld from it meanwhile (see publish.run).
 """
 
 from __future__ import annotations
@@ -118,6 +119,8 @@ class Manifest:
         self.folder = folder
         self.statement_id = statement_id
         self.entries: dict[str, Entry] = {}
+        self.withheld: dict[str, Entry] = {}
+        """Entries of files about to be replaced, kept out of the manifest meanwhile."""
 
     @property
     def path(self) -> Path:
@@ -145,6 +148,22 @@ class Manifest:
 
     def record(self, target: Path, entry: Entry) -> None:
         self.entries[self.key(target)] = entry
+
+    def withhold(self, target: Path) -> bool:
+        """Leave the entry of `target` out of the manifest while the file is replaced: a run
+        killed outright after the new file took its place must not leave the old entry
+        claiming it. True if there was an entry to withhold."""
+        if (entry := self.entries.pop(self.key(target), None)) is None:
+            return False
+        self.withheld[self.key(target)] = entry
+        return True
+
+    def restore_withheld(self) -> None:
+        """Put back what was withheld and not replaced (a document that failed or was never
+        made); `save` keeps only entries whose file is still as recorded."""
+        for name, entry in self.withheld.items():
+            self.entries.setdefault(name, entry)
+        self.withheld = {}
 
     def drop_untrue(self) -> None:
         """Forget outputs that were deleted, or replaced by a run that was killed before it

@@ -8,20 +8,23 @@ processes on this machine by default, or a Dask cluster.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import interrupts
+from ..atomic import commit, write_partial
 from ..compose import Job, check_profile, compose, environment
-from ..errors import InputError, Problem, RenderError, unknown
+from ..errors import InputError, OutputError, Problem, RenderError, unknown
 from ..letters import due_languages, letter_problems
 from ..model import Project, Statement
 from .batch import LocalPool
-from .interrupt import interruptible
 from .manifest import (
     Entry,
     Manifest,
@@ -30,7 +33,8 @@ from .manifest import (
     inputs_of,
     remove_partial_files,
 )
-from .worker import Result, Task
+from .outlock import locked
+from .worker import Result, Task, cannot_write
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -150,54 +154,73 @@ def run(
 ) -> list[Outcome]:
     """Make every job whose output is not already current with `executor` (default: one
     worker process per CPU), and keep each statement's manifest true to what is on disk —
-    also when the run is interrupted. `progress` hears of each outcome as it happens."""
+    also when the run is interrupted. `progress` hears of each outcome as it happens.
+
+    The manifest never claims a file that is not there as it says: the entries of the
+    documents about to be made again are withheld from it before the first one is replaced,
+    each finished document is moved into place and recorded in one step that an interrupt
+    does not cut in two, and what was withheld but not replaced is put back at the end."""
     report = progress or (lambda outcome: None)
-    manifests = _open_manifests(out, jobs)
-    outcomes: dict[int, Outcome] = {}
-    pending: list[_Planned] = []
-    known_digests: dict[tuple, str] = {}
-    for position, job in enumerate(jobs):
-        item = _Planned(position, job, output_path(project, out, job),
-                        inputs_of(project, job, known_digests))
-        manifest = manifests[job.statement.meta.id]
-        if not force and manifest.is_current(item.target, item.fingerprint) and (
-                not emit_html or item.target.with_suffix(".html").is_file()):
-            outcomes[position] = _skipped(item, manifest.entries[manifest.key(item.target)])
-            report(outcomes[position])
-        else:
-            pending.append(item)
-    saver = _Saver(list(manifests.values()))
+    with _opened(out, jobs) as manifests:
+        outcomes: dict[int, Outcome] = {}
+        pending: list[_Planned] = []
+        known_digests: dict[tuple, str] = {}
+        for position, job in enumerate(jobs):
+            item = _Planned(position, job, output_path(project, out, job),
+                            inputs_of(project, job, known_digests))
+            manifest = manifests[job.statement.meta.id]
+            if not force and manifest.is_current(item.target, item.fingerprint) and (
+                    not emit_html or item.target.with_suffix(".html").is_file()):
+                outcomes[position] = _skipped(item, manifest.entries[manifest.key(item.target)])
+                report(outcomes[position])
+            else:
+                pending.append(item)
+        saver = _Saver(list(manifests.values()))
+        saver.withhold(pending, manifests)
 
-    def finished(result: Result) -> None:
-        item = pending[result.index]
-        outcomes[item.position] = outcome = _outcome(item, result)
-        if not outcome.error:
-            manifests[item.job.statement.meta.id].record(item.target, _entry(item, outcome))
-        saver.maybe_save()
-        report(outcome)
+        def finished(result: Result) -> None:
+            with interrupts.deferred():
+                item = pending[result.index]
+                outcomes[item.position] = outcome = _outcome(item, _placed(result, item.target))
+                if not outcome.error:
+                    manifests[item.job.statement.meta.id].record(item.target,
+                                                                 _entry(item, outcome))
+                saver.maybe_save()
+            report(outcome)
 
-    try:
         if pending:
-            tasks = [Task(item.job, item.target, item.fingerprint, emit_html) for item in pending]
-            with interruptible():
+            tasks = [Task(item.job, item.target, item.fingerprint, emit_html)
+                     for item in pending]
+            with saver.finishing(), interrupts.handled():
                 (executor or LocalPool(os.cpu_count() or 1)).render_all(project, tasks, finished)
-    except BaseException:
-        for manifest in manifests.values():
-            remove_partial_files(manifest.folder)
-        raise
-    finally:
         saver.save()
     return [outcomes[position] for position in sorted(outcomes)]
 
 
-def _open_manifests(out: Path, jobs: list[Job]) -> dict[str, Manifest]:
-    """The manifest of each statement the jobs belong to, by statement id, after removing what
-    a killed run left half-written in its folder."""
-    manifests = {}
-    for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs):
-        remove_partial_files(out / statement_id)
-        manifests[statement_id] = Manifest.load(out / statement_id, statement_id)
-    return manifests
+def _placed(result: Result, target: Path) -> Result:
+    """The result once its PDF is in place (or why it could not be put there)."""
+    if result.error or not result.partial:
+        return result
+    try:
+        commit(Path(result.partial), target)
+    except OSError as error:
+        return replace(result, error=cannot_write(target, error), partial="")
+    return result
+
+
+@contextmanager
+def _opened(out: Path, jobs: list[Job]) -> Iterator[dict[str, Manifest]]:
+    """The manifest of each statement the jobs belong to, by statement id, with its output
+    folder held (outlock.py) for the block, after removing what a killed run left
+    half-written in it."""
+    with ExitStack() as stack:
+        manifests = {}
+        for statement_id in dict.fromkeys(job.statement.meta.id for job in jobs):
+            folder = out / statement_id
+            stack.enter_context(locked(folder))
+            remove_partial_files(folder)
+            manifests[statement_id] = Manifest.load(folder, statement_id)
+        yield manifests
 
 
 @dataclass(frozen=True)
@@ -234,7 +257,9 @@ def _entry(item: _Planned, outcome: Outcome) -> Entry:
 class _Saver:
     """Writes the manifests now and then while documents finish, and always at the end: often
     enough that a killed run loses little, rarely enough that a thousand letters do not mean a
-    thousand rewrites."""
+    thousand rewrites. A manifest that cannot be written (a full disk) stops the build before
+    anything is made, or is reported at the end; the one on disk then says less than is there,
+    never more."""
 
     interval = 1.0
 
@@ -242,14 +267,45 @@ class _Saver:
         self.manifests = manifests
         self.last = time.monotonic()
 
+    def withhold(self, items: list[_Planned], manifests: dict[str, Manifest]) -> None:
+        """Take the entries of the documents about to be replaced out of the manifests on disk
+        before any of them is replaced."""
+        changed = [manifests[item.job.statement.meta.id].withhold(item.target) for item in items]
+        if any(changed):
+            self.save()
+
     def maybe_save(self) -> None:
         if time.monotonic() - self.last >= self.interval:
-            self.save()
+            with suppress(OutputError):  # tried again later; reported at the end if it fails
+                self.save()
 
     def save(self) -> None:
         for manifest in self.manifests:
-            manifest.save()
+            try:
+                manifest.save()
+            except OSError as error:
+                raise OutputError(f"{cannot_write(manifest.path, error)}. The documents made "
+                                  "are complete but not all are recorded in the manifest: "
+                                  "the next build makes them again") from None
         self.last = time.monotonic()
+
+    @contextmanager
+    def finishing(self) -> Iterator[None]:
+        """On an interrupt (or any other end but the normal one): remove what was left
+        half-written and save what finished, then let the interrupt go on."""
+        try:
+            yield
+        except BaseException:
+            for manifest in self.manifests:
+                remove_partial_files(manifest.folder)
+                manifest.restore_withheld()
+            try:
+                self.save()
+            except OutputError as error:
+                logging.getLogger("statement_pdf").warning("%s", error)
+            raise
+        for manifest in self.manifests:
+            manifest.restore_withheld()
 
 
 def combined_path(project: Project, out: Path, job: Job) -> Path | None:
@@ -273,20 +329,28 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
     planned = [_Planned(-1, replace(group[0], recipient=None), target, {"documents": [
         fingerprint(inputs_of(project, job, known)) for job in group]})
         for target, group in groups.items()]
-    manifests = _open_manifests(out, jobs)
-    outcomes, renderer = [], None
-    for item in planned:
-        manifest = manifests[item.job.statement.meta.id]
-        if not force and manifest.is_current(item.target, item.fingerprint):
-            outcomes.append(_skipped(item, manifest.entries[manifest.key(item.target)]))
-            continue
-        renderer = renderer or _CombinedRenderer(project)
-        outcome = renderer.render(groups[item.target], item.target)
-        if not outcome.error:
-            manifest.record(item.target, _entry(item, outcome))
-        outcomes.append(outcome)
-    for manifest in manifests.values():
-        manifest.save()
+    outcomes: list[Outcome] = []
+    with _opened(out, jobs) as manifests:
+        pending = []
+        for item in planned:
+            manifest = manifests[item.job.statement.meta.id]
+            if not force and manifest.is_current(item.target, item.fingerprint):
+                outcomes.append(_skipped(item, manifest.entries[manifest.key(item.target)]))
+            else:
+                pending.append(item)
+        saver = _Saver(list(manifests.values()))
+        saver.withhold(pending, manifests)
+        renderer = _CombinedRenderer(project) if pending else None
+        with saver.finishing(), interrupts.handled():
+            for item in pending:
+                result = renderer.render(groups[item.target], item.target)
+                with interrupts.deferred():
+                    outcome = _outcome(item, _placed(result, item.target))
+                    if not outcome.error:
+                        manifests[item.job.statement.meta.id].record(item.target,
+                                                                     _entry(item, outcome))
+                outcomes.append(outcome)
+        saver.save()
     return outcomes
 
 
@@ -299,14 +363,17 @@ class _CombinedRenderer:
         self.project, self.env = project, environment(project)
         self.renderer = Renderer(project.root)
 
-    def render(self, group: list[Job], target: Path) -> Outcome:
+    def render(self, group: list[Job], target: Path) -> Result:
+        """The combined PDF written beside `target`, for `_placed` to move into place."""
         from ..profiles import render_options
 
         try:
-            rendered = self.renderer.render_combined(
-                [compose(self.project, job, self.env) for job in group], target,
-                **render_options(self.project, group[0]))
+            pdf = self.renderer.pdf([compose(self.project, job, self.env) for job in group],
+                                    **render_options(self.project, group[0]))
+            partial = write_partial(target, pdf.content)
         except (InputError, RenderError) as error:
-            return Outcome(group[0], target, error=str(error))
-        return Outcome(group[0], target, rendered.pages, rendered.bytes,
-                       sha256=file_sha256(target))
+            return Result(-1, error=str(error))
+        except OSError as error:
+            return Result(-1, error=cannot_write(target, error))
+        return Result(-1, pdf.pages, len(pdf.content), file_sha256(partial),
+                      partial=str(partial))

@@ -6,13 +6,14 @@ Starting WeasyPrint and loading fonts costs far more than a press release, so a 
 stylesheets, the image cache) and Jinja environment once and reuses them for every document it
 is given. A document is made as bytes first (`Made`), then written by `deliver`: the local
 pool's worker processes deliver their own documents (batch.py); a Dask worker sends the bytes
-back and the client delivers them (cluster.py). Either way the file appears complete or not at
-all (atomic.py), and a document that cannot be made or written is that document's failure,
-never the batch's.
+back and the client delivers them (cluster.py). Either way the PDF is written beside its target
+(atomic.py) and moved into place by run.py as it records it in the manifest, and a document that
+cannot be made or written is that document's failure, never the batch's.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import resource
@@ -21,7 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
+from .. import interrupts
+from ..atomic import write_atomically, write_partial
 from ..compose import Job, compose, environment
 from ..errors import InputError, RenderError
 from ..model import Project
@@ -50,6 +52,8 @@ class Result:
     seconds: float = 0.0
     worker: int = 0
     peak_rss_kib: int = 0
+    partial: str = ""
+    """The complete PDF, written beside its target under a temporary name (atomic.py)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class Worker:
         except (InputError, RenderError) as error:
             return Made(Result(index, error=str(error), **_measure(started)))
         except Exception as error:  # one document's bug must not stop the batch
+            if interrupts.received():  # an interrupt that came out as another exception
+                raise
             return Made(Result(index, error=f"internal error, please report it: "
                                f"{type(error).__name__}: {error}", **_measure(started)))
         digest = hashlib.sha256(pdf.content).hexdigest()
@@ -93,17 +99,31 @@ class Worker:
 
 def deliver(made: Made, target: Path) -> Result:
     """Write a made document (its HTML first, so that a PDF never stands without the HTML it
-    was asked with) and say how it went: a file that cannot be written fails that document."""
+    was asked with) and say how it went: a file that cannot be written (a full disk) fails that
+    document. The PDF is left beside its target for run.py to move into place."""
     if made.result.error:
         return made.result
     try:
         if made.html is not None:
             write_atomically(target.with_suffix(".html"), made.html)
-        write_atomically(target, made.pdf)
+        partial = write_partial(target, made.pdf)
     except OSError as error:
-        return replace(made.result, error=f"could not write {error.filename or target}: "
-                       f"{error.strerror or error}")
-    return made.result
+        return replace(made.result, error=cannot_write(target, error))
+    return replace(made.result, partial=str(partial))
+
+
+def cannot_write(target: Path, error: OSError) -> str:
+    """What went wrong writing `target`, and what to do about it."""
+    reason = error.strerror or str(error)
+    fix = {errno.ENOSPC: "free some space on that disk or build into another --out",
+           errno.EDQUOT: "free some space within your quota or build into another --out",
+           errno.EROFS: "build into a folder you can write to (--out)",
+           errno.EACCES: "build into a folder you can write to (--out)",
+           errno.EPERM: "build into a folder you can write to (--out)",
+           errno.ENOTDIR: "--out and the folders in it must be folders, not files",
+           errno.EEXIST: "--out and the folders in it must be folders, not files"}.get(
+        error.errno, "check the output folder")
+    return f"could not write {error.filename or target}: {reason}; {fix}"
 
 
 def _identifier(task: Task) -> bytes:
