@@ -52,7 +52,7 @@ def test_a_new_statement_is_checked_and_needs_only_its_signatories(scaffolded: P
     result = run_cli("check", FOLDER, "--no-measure")
     line = statement.splitlines().index("signatories: []") + 1
     assert result.exit_code == 1
-    assert [row.strip() for row in result.output.splitlines() if row.startswith("  ")] == [
+    assert [row.strip() for row in result.output.splitlines() if ": error: " in row] == [
         f"{FOLDER}/statement.yaml:{line}:14: error: signatories: List should have at least 1 "
         "item after validation, not 0"]
 

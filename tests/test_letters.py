@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, STATEMENT_ID, pdftotext, run_cli
+from statement_pdf.yamlsource import read_yaml
 
 MM = 72 / 25.4
 INCH = 72
@@ -64,7 +65,7 @@ def broken(tmp_path: Path) -> Path:
 
 
 def _recipients() -> dict[str, dict]:
-    entries = yaml.safe_load((ROOT / "data" / "recipients.yaml").read_text(encoding="utf-8"))
+    entries = read_yaml(ROOT / "data" / "recipients.yaml").data
     return {entry["id"]: entry for entry in entries}
 
 

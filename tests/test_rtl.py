@@ -18,6 +18,7 @@ from conftest import ROOT, SHARED, STATEMENT, STATEMENT_ID, foreign_fonts, pdfto
 from statement_pdf.fonts import missing_glyphs
 from statement_pdf.load import load_project
 from statement_pdf.localise import Localiser
+from statement_pdf.yamlsource import read_yaml
 
 RTL_LANGUAGES = ["fa-AF", "ps", "ur"]
 NATIVE_DIGITS = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -84,7 +85,7 @@ def test_page_numbers_in_native_digits(rtl_press: dict[str, Path], code: str) ->
 def draft_notice(pdf_path: Path) -> str | None:
     """The text inside the box the layout draws in the brand's accent colour above the
     masthead, or None when page 1 has no such box."""
-    brand = yaml.safe_load((ROOT / "data" / "brands" / "coalition.yaml").read_text("utf-8"))
+    brand = read_yaml(ROOT / "data" / "brands" / "coalition.yaml").data
     accent = tuple(int(brand["colours"]["accent"][i:i + 2], 16) / 255 for i in (1, 3, 5))
     with pdfplumber.open(pdf_path) as pdf:
         page = pdf.pages[0]

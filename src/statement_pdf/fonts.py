@@ -89,7 +89,7 @@ def glyph_problems(
         document.problem(path, f"{describe(char)} has no glyph in the {language.name} fonts "
                          f"({', '.join(families)})")
         for document, root in sources
-        for path, value in _strings(_at(document.data, root), root)
+        for path, value in document.strings(root)
         for char in _missing(value, files)
     ]
 
@@ -126,23 +126,6 @@ def _addressee(project: Project, recipient: str, code: str) -> list[tuple[Any, t
 def _organisation_name(entry: dict, index: int, code: str) -> tuple:
     """Where the name printed for this organisation in `code` comes from."""
     return (index, "names", code) if code in (entry.get("names") or {}) else (index, "name")
-
-
-def _at(data: Any, path: tuple) -> Any:
-    for key in path:
-        data = data.get(key, {}) if isinstance(data, dict) else data[key]
-    return data
-
-
-def _strings(value: Any, path: tuple) -> list[tuple[tuple, str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [item for key, inner in value.items() for item in _strings(inner, (*path, key))]
-    if isinstance(value, list):
-        return [item for index, inner in enumerate(value)
-                for item in _strings(inner, (*path, index))]
-    return []
 
 
 def text_width(registry: FontRegistry, text: str, families: list[str], size: float) -> float:

@@ -165,5 +165,18 @@ def _unindented_text(problem: str, context: str, lines: list[str], line: int, co
                      f"“key: value” nor part of the value above: {how}")
 
 
-_RULES = (_colon_in_value, _tab, _unclosed_quote, _special_start, _text_after_closed_value,
+def _tag(problem: str, context: str, lines: list[str], line: int, column: int,
+         opened: yaml.Mark | None) -> Explained | None:
+    """The one tag these files use is !placeholder, on a single text."""
+    if problem.startswith("expected a scalar node"):
+        return Explained(line, column, "invalid YAML: !placeholder marks one text, not a list "
+                         "or a mapping: write it before each text that is a placeholder")
+    if found := re.search(r"constructor for the tag '(!?[^']*)'", problem):
+        return Explained(line, column, f"invalid YAML: unknown mark {found.group(1)}: the only "
+                         "mark is !placeholder (for a value that is not real yet); a value "
+                         "that starts with ! must be in quotes")
+    return None
+
+
+_RULES = (_tag, _colon_in_value, _tab, _unclosed_quote, _special_start, _text_after_closed_value,
           _misplaced_item, _unindented_text)

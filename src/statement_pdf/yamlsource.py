@@ -29,6 +29,12 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+PLACEHOLDER_TAG = "!placeholder"
+"""Written before a value that is not real yet (`footer: !placeholder Contact details …`): the
+value is used as it is while a statement is drafted, `check` lists it, and `build --final`
+refuses it until someone replaces it and deletes the mark."""
+_Loader.add_constructor(PLACEHOLDER_TAG, lambda loader, node: loader.construct_scalar(node))
+
 
 @dataclass
 class YamlDocument:
@@ -37,6 +43,8 @@ class YamlDocument:
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     """Where the key of a mapping entry stands: the place to point at for a misspelt key."""
+    placeholders: set[Path_] = field(default_factory=set)
+    """The values marked !placeholder."""
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest ancestor that exists
@@ -52,6 +60,33 @@ class YamlDocument:
             path)
         return Problem(self.file, line, column, message, severity)
 
+    def at(self, path: Path_) -> Any:
+        """The value at `path`, or None where the document has nothing there."""
+        data = self.data
+        for key in path:
+            if isinstance(data, dict):
+                data = data.get(key)
+            elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+                data = data[key]
+            else:
+                return None
+        return data
+
+    def strings(self, root: Path_ = ()) -> list[tuple[Path_, str]]:
+        """Every text under `root`, with its path: what a check of the words walks."""
+        return _strings(self.at(root), root)
+
+
+def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [item for key, inner in value.items() for item in _strings(inner, (*path, key))]
+    if isinstance(value, list):
+        return [item for index, inner in enumerate(value)
+                for item in _strings(inner, (*path, index))]
+    return []
+
 
 def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise a list of located problems instead of a traceback."""
@@ -61,6 +96,11 @@ def read_yaml(file: Path) -> YamlDocument:
         raise _fail(file, 1, 1, "file not found") from None
     except UnicodeDecodeError as error:
         raise _fail(file, 1, error.start + 1, "not UTF-8 text (save the file as UTF-8)") from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: Path) -> YamlDocument:
+    """Parse `text`, read from `file`; raise a list of located problems."""
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as error:
@@ -116,6 +156,8 @@ def _collect_marks(
         return
     visited.add(id(node))
     document.marks[path] = _position(node)
+    if node.tag == PLACEHOLDER_TAG:
+        document.placeholders.add(path)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:

@@ -27,6 +27,7 @@ from ..model import Project, Statement
 from ..profiles import render_options
 from ..publish.run import output_path, plan
 from ..render import Renderer
+from .placeholders import placeholder_problems
 from .translations import translation_problems
 
 
@@ -80,9 +81,26 @@ def preflight(
         if code != source and source in statement.texts:
             problems.extend(translation_problems(statement, code))
             problems.extend(_draft(statement, code))
+    problems.extend(placeholder_problems(project, statement, codes,
+                                         _recipients(project, statement, scope, jobs)))
     if measure and jobs:
         problems.extend(page_budget_problems(project, statement, jobs))
     return _as_final(problems) if final else sorted(set(problems))
+
+
+def _recipients(project: Project, statement: Statement, scope: Scope,
+                jobs: list[Job]) -> list[str]:
+    """The offices whose letters are checked, with those copied on them: the planned jobs', or
+    when nothing could be planned, the letter's as the scope chooses them."""
+    letter = statement.meta.letter
+    if letter is None:
+        return []
+    addressed = [job.recipient for job in jobs if job.recipient] if jobs else [
+        recipient for recipient in letter.recipients
+        if not scope.recipients or recipient in scope.recipients]
+    letters = not scope.variants or any(project.layouts[variant].per_recipient for variant
+                                        in scope.variants if variant in project.layouts)
+    return list(dict.fromkeys([*addressed, *letter.cc])) if addressed and letters else []
 
 
 def _as_final(problems: list[Problem]) -> list[Problem]:

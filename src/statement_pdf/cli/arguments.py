@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from ..errors import InputError, closest
 from ..load import find_project_root
+from ..yamlsource import read_yaml
 
 
 class Paper(StrEnum):
@@ -76,8 +76,8 @@ def _ids_in(file: str) -> list[str]:
     """The ids of a list file (recipients.yaml) or the keys of a mapping (profiles.yaml)."""
     root = _project_root()
     try:
-        data = yaml.safe_load((root / "data" / file).read_text(encoding="utf-8")) if root else []
-    except (OSError, yaml.YAMLError):
+        data = read_yaml(root / "data" / file).data if root else []
+    except InputError:
         return []
     if isinstance(data, dict):
         return sorted(data)

@@ -49,8 +49,8 @@ def check(
     report_format: Annotated[ReportFormat, typer.Option(
         "--format", help="text for people, json for CI.")] = ReportFormat.text,
     final: Annotated[bool, typer.Option(
-        "--final", help="Check as `build --final` does: drafts, out-of-date translations "
-        "and warnings are errors.")] = False,
+        "--final", help="Check as `build --final` does: drafts, out-of-date translations, "
+        "placeholders and every other warning are errors.")] = False,
     measure: Annotated[bool, typer.Option(
         "--measure/--no-measure", help="Lay out every document to check its page limit "
         "(the slow part).")] = True,

@@ -49,8 +49,8 @@ def build(
         "--combined", help="Letters: also one print file per language with all its letters "
         "in sequence (OUT/<id>/<lang>/letters.pdf).")] = False,
     final: Annotated[bool, typer.Option(
-        "--final", help="The build to send out: refuse drafts, out-of-date translations "
-        "and any problem `check` finds, rendering nothing.")] = False,
+        "--final", help="The build to send out: refuse drafts, out-of-date translations, "
+        "placeholders and any problem `check` finds, rendering nothing.")] = False,
     jobs: Jobs = DEFAULT_JOBS,
     force: Annotated[bool, typer.Option(
         "--force", help="Render every document, even those the manifest shows are current.")

@@ -1,0 +1,125 @@
+"""Placeholders are a class of their own: values the data marks !placeholder, contacts at the
+example domains, and text still as the `new` template wrote it are listed by `check` and refused
+by `build --final` (and by anything that asks preflight with final=True)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import STATEMENT_ID, run_cli
+from statement_pdf.authoring.check import Scope, errors, preflight
+
+SLUG = "2026-02-01-placeholders"
+
+
+def _placeholders(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if "placeholder: " in line]
+
+
+def test_the_bundled_statement_lists_its_placeholders(project_copy: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    result = run_cli("check", STATEMENT_ID, "--no-measure")
+    assert result.exit_code == 0, "placeholders are warnings while a statement is written"
+    found = "\n".join(_placeholders(result.output))
+    assert "coalition.yaml:12:9: warning: placeholder: “Joint statement by the undersigned" in found
+    assert found.count("coalition.yaml") == 4, "the footer in English, Dari, Pashto and Urdu"
+    assert "“[postal address to be confirmed]” is marked !placeholder" in found
+    assert "“[ڈاک کا پتہ تصدیق طلب]، اسلام آباد” is marked !placeholder" in found
+    assert "press@example.org is an example address" in found
+    assert "“ar” " not in found and "بيان مشترك صادر" not in found, (
+        "the Arabic footer is not printed by this statement")
+
+
+def test_final_refuses_placeholders(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    for code in ("fa-AF", "ps", "ur"):
+        text = project_copy / "data" / "statements" / STATEMENT_ID / f"{code}.yaml"
+        text.write_text(text.read_text().replace("status: draft", "status: approved"))
+    result = run_cli("build", STATEMENT_ID, "--final", "--out", project_copy / "out")
+    assert result.exit_code == 2
+    assert "draft translation" not in result.output
+    assert all(": error: placeholder: " in line for line in _placeholders(result.output))
+    assert len(_placeholders(result.output)) >= 6
+    assert not (project_copy / "out").exists()
+
+
+def test_the_press_release_does_not_answer_for_the_letters_addresses(
+        project_copy: Path) -> None:
+    statement = project_copy / "data" / "statements" / STATEMENT_ID
+    press = preflight(statement, Scope(variants=["press"]), final=True, measure=False)
+    letters = preflight(statement, Scope(variants=["letter"]), final=True, measure=False)
+    assert not any("postal address" in problem.message for problem in press)
+    assert any("postal address" in problem.message for problem in errors(letters))
+
+
+def test_a_value_marked_in_shared_data_is_found_where_it_is_printed(
+        project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    organisations = project_copy / "data" / "organisations.yaml"
+    text = organisations.read_text()
+    organisations.write_text(text.replace("  name: Front Line Defenders",
+                                          "  name: !placeholder Front Line Defenders")
+                             .replace("  name: PEN Norway", "  name: !placeholder PEN Norway"))
+    statement = project_copy / "data" / "statements" / STATEMENT_ID / "statement.yaml"
+    statement.write_text(statement.read_text().replace("  - pen-norway\n", ""))
+    found = _placeholders(run_cli("check", STATEMENT_ID, "--no-measure").output)
+    assert any("“Front Line Defenders” is marked !placeholder" in line for line in found)
+    assert not any("PEN Norway" in line for line in found), "not a signatory of this statement"
+
+
+@pytest.fixture
+def scaffolded(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(project_copy)
+    assert run_cli("new", SLUG, "--date", "2026-02-01").exit_code == 0
+    folder = project_copy / "data" / "statements" / SLUG
+    meta = folder / "statement.yaml"
+    meta.write_text(meta.read_text().replace("signatories: []", "signatories: [rsf]"))
+    return folder
+
+
+def test_the_templates_text_is_a_placeholder(scaffolded: Path) -> None:
+    result = run_cli("check", SLUG, "--no-measure")
+    assert result.exit_code == 0
+    found = "\n".join(_placeholders(result.output))
+    for text in ("Write the headline here", "Write the first paragraph here.",
+                 "Write what the signatories call for here.", "Press office (replace this)"):
+        assert f"“{text}” is the text of the `statement-pdf new` template" in found, found
+    assert "press@example.org is an example address" in found
+    assert run_cli("check", SLUG, "--no-measure", "--final").exit_code == 1
+
+
+def test_the_templates_optional_sections_are_placeholders_once_used(scaffolded: Path) -> None:
+    english = scaffolded / "en.yaml"
+    lines = english.read_text().splitlines()
+    start = lines.index("# letter:")
+    lines[start:start + 5] = [line.removeprefix("# ") for line in lines[start:start + 5]]
+    english.write_text("\n".join(lines) + "\n")
+    found = "\n".join(_placeholders(run_cli("check", SLUG, "--no-measure").output))
+    assert "“Write the subject line here” is the text of the `statement-pdf new` template" in found
+    assert "“We write to you on behalf of the …” is the text of the" in found
+
+
+def test_a_filled_in_value_with_its_mark_left_is_still_reported(project_copy: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    monkeypatch.chdir(project_copy)
+    brand = project_copy / "data" / "brands" / "coalition.yaml"
+    text = brand.read_text()
+    brand.write_text(text.replace("Contact details are placeholders.", "press@pen.example"))
+    found = "\n".join(_placeholders(run_cli("check", STATEMENT_ID, "--no-measure").output))
+    assert ("“Joint statement by the undersigned organisations. press@pen.example” is marked"
+            in found)
+    brand.write_text(text.replace("footer: !placeholder >-", "footer: >-"))
+    found = "\n".join(_placeholders(run_cli("check", STATEMENT_ID, "--no-measure").output))
+    assert "coalition.yaml:12" not in found, "the mark deleted, the English footer is real"
+
+
+def test_a_misspelt_mark_is_explained(project_copy: Path) -> None:
+    brand = project_copy / "data" / "brands" / "coalition.yaml"
+    brand.write_text(brand.read_text().replace("footer: !placeholder >-", "footer: !placehold >-"))
+    result = run_cli("check", project_copy / "data" / "statements" / STATEMENT_ID)
+    assert "coalition.yaml:12:9: error: invalid YAML: unknown mark !placehold: the only mark " \
+           "is !placeholder" in result.output, result.output
