@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STATEMENT := data/statements/2025-05-28-pakistan-afghan-deportations
-SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libgs-common
+SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libgs-common chromium
 
 .PHONY: demo test setup system lint bench clean
 
@@ -28,7 +28,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[serve,test]'
 	touch $@
 
 clean:

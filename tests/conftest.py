@@ -56,12 +56,17 @@ def foreign_fonts(pdf: Path) -> list[dict[str, str]]:
         font["name"].split("+")[-1].replace("-", "").startswith(family) for family in families)]
 
 
+def copy_project(target: Path) -> Path:
+    """A copy of the project's data, layouts and fonts in `target`, safe to break."""
+    for folder in ("layouts", "assets", "data"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A throw-away copy of the project's data, layouts and fonts, safe to break."""
-    for folder in ("layouts", "assets", "data"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -99,6 +99,12 @@ class Renderer:
         self.image_cache: dict = {}
         self._stylesheets: dict[str, _Stylesheet] = {}
 
+    def forget_files(self) -> None:
+        """A renderer that outlives an edit of the layouts or images (the preview server's)
+        must read them again; the font configuration, the costly part to warm up, stays."""
+        self._stylesheets.clear()
+        self.image_cache.clear()
+
     def render(self, composed: Composed, target: Path, **options: object) -> Rendered:
         return self.render_combined([composed], target, **options)
 

@@ -152,13 +152,20 @@ def page_budget_problems(project: Project, statement: Statement,
             continue
         limit = project.layouts[job.variant].page_limit
         if len(document.pages) > limit:
-            name = output_path(project, Path(), job).name
-            overflow = " ".join(islice(_words(document.pages[limit]._page_box), 8))
-            problems.append(statement.documents[job.language].problem((), (
-                f"{name} in {job.language}: {len(document.pages)} pages, limit {limit} "
-                f"(page_limit in layouts/{job.variant}/layout.yaml); page {limit + 1} starts "
-                f"with “{overflow} …”")))
+            overflow = list(islice(_words(document.pages[limit]._page_box), 8))
+            problems.append(over_page_limit(project, job, len(document.pages), overflow))
     return problems
+
+
+def over_page_limit(project: Project, job: Job, pages: int, overflow: list[str]) -> Problem:
+    """A document longer than its layout allows, pointing at the text file, which is what has
+    to be shortened; `overflow` are the first words of the first page too many."""
+    limit = project.layouts[job.variant].page_limit
+    name = output_path(project, Path(), job).name
+    return job.statement.documents[job.language].problem((), (
+        f"{name} in {job.language}: {pages} pages, limit {limit} (page_limit in "
+        f"layouts/{job.variant}/layout.yaml); page {limit + 1} starts with "
+        f"“{' '.join(overflow)} …”"))
 
 
 def _words(box: boxes.Box) -> Iterator[str]:

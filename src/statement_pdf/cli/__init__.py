@@ -9,12 +9,13 @@ is imported; `statement-pdf --help` shows them in these groups, in this order:
     authoring   new, check, translated: writing and translating a statement
     publishing  build, inspect: making the PDFs and looking into one
     registries  languages, organisations, brands, recipients: the project's shared data
+    serving     serve: the live preview in the browser
 
 Exit codes everywhere: 0 success, 1 a document failed (`check`: errors found), 2 bad input or
 usage.
 """
 
-from . import authoring, publishing, registries  # noqa: F401  (each registers its commands)
+from . import authoring, publishing, registries, serving  # noqa: F401  (each registers its commands)
 from .app import app
 
 __all__ = ["app"]

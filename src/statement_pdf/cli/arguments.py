@@ -62,7 +62,7 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _complete_statement(incomplete: str) -> list[str]:
+def complete_statement(incomplete: str) -> list[str]:
     return [name for name in _statement_ids(_project_root()) if name.startswith(incomplete)]
 
 
@@ -112,7 +112,7 @@ def _at_least_one(value: int) -> int:
 
 
 StatementFolder = Annotated[Path, typer.Argument(
-    metavar="STATEMENT", callback=find_statement, autocompletion=_complete_statement,
+    metavar="STATEMENT", callback=find_statement, autocompletion=complete_statement,
     help="The statement: its id (a folder of data/statements/) or its folder.",
     show_default=False)]
 Languages = Annotated[list[str] | None, typer.Option(

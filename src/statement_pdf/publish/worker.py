@@ -20,13 +20,16 @@ import resource
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import interrupts
 from ..atomic import write_atomically, write_partial
 from ..compose import Job, compose, environment
 from ..errors import InputError, RenderError
 from ..model import Project
+
+if TYPE_CHECKING:
+    from ..render import Renderer
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,14 @@ class Made:
 
 
 class Worker:
-    """One per worker process: the warm renderer and the template environment."""
+    """One per worker process: the warm renderer and the template environment. A long-lived
+    caller (the preview server) may lend its own renderer, warm from earlier runs."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, renderer: Renderer | None = None) -> None:
         from ..render import Renderer  # WeasyPrint loads only where something renders
 
         self.project = project
-        self.renderer = Renderer(project.root)
+        self.renderer = renderer or Renderer(project.root)
         self.env = environment(project)
 
     def make(self, task: Task, index: int) -> Made:
