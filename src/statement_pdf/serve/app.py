@@ -190,8 +190,10 @@ class _Views:
             lines = file.read_text(encoding="utf-8").splitlines()
         except UnicodeDecodeError:
             raise HTTPException(415, f"{relative} is not a text file") from None
+        project = self.preview.project
+        language = file.stem if project and file.stem in project.languages else None
         return self.render(request, "source.html", path=self.preview.relative(file),
-                           lines=lines)
+                           lines=lines, language=language)
 
     async def fonts_css(self, request: Request) -> Response:
         """The project's own fonts for the statement text the pages show (titles, and the
