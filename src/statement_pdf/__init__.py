@@ -20,6 +20,8 @@ Around it:
 
     authoring/  for the people who write and translate statements: check (preflight),
                 translations (what changed since a translation was made), scaffold (`new`)
+    serve/      `statement-pdf serve`: every language's real pages side by side in the
+                browser, rendered again a moment after each save
     inspect_pdf reads a finished PDF back
     cli/        a thin Typer layer on top, one module per group of commands
 """
