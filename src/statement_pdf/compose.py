@@ -21,7 +21,8 @@ from .errors import InputError, Problem, unknown
 from .fonts import face_css, glyph_problems, missing_glyphs
 from .letters import letter_context
 from .localise import Localiser
-from .model import Brand, Layout, Profile, Project, Statement
+from .logos import intrinsic, logo_size
+from .model import Brand, Layout, LogoRule, Profile, Project, Statement
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -98,7 +99,9 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
     if problems := glyph_problems(project, statement, job.language, job.recipient):
         raise InputError(problems)
     letter = letter_context(project, statement, job.recipient, local) if job.recipient else {}
-    signatories = [_organisation(project, local, org_id) for org_id in statement.meta.signatories]
+    logo_rule = project.layouts[job.variant].logos
+    signatories = [_organisation(project, local, org_id, logo_rule)
+                   for org_id in statement.meta.signatories]
     brand_words = brand.words(language.code)
     return letter | {
         "language": language,
@@ -162,7 +165,8 @@ def _metadata(
     }
 
 
-def _organisation(project: Project, local: Localiser, org_id: str) -> dict[str, Any]:
+def _organisation(project: Project, local: Localiser, org_id: str,
+                  logo_rule: LogoRule | None) -> dict[str, Any]:
     organisation = project.organisations[org_id]
     name = organisation.names.get(local.language.code, organisation.name)
     if organisation.acronym and organisation.acronym not in name:
@@ -173,6 +177,8 @@ def _organisation(project: Project, local: Localiser, org_id: str) -> dict[str, 
         "latin_only": local.wholly_latin(name),
         "logo": _data_url(project, organisation.logo),
         "logo_alt": local.label("logo_alt", name=name),
+        "logo_size": logo_rule and logo_size(
+            intrinsic(project.data_dir / organisation.logo).ratio, logo_rule),
         "website": organisation.website,
     }
 

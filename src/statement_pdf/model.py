@@ -187,6 +187,19 @@ class AddressWindow(Schema):
                    + 1e-9)
 
 
+class LogoRule(Schema):
+    """How a layout sizes the signatories' logos (logos.py): each the same area at its own
+    proportions, within a height range and a maximum width, in millimetres."""
+
+    area: float = Field(gt=0)
+    min_height: float = Field(gt=0)
+    """The legible minimum: a logo that cannot be printed this high is warned about."""
+    max_height: float = Field(gt=0)
+    max_width: float = Field(gt=0)
+    min_dpi: int = Field(default=300, ge=72)
+    """A bitmap logo with fewer pixels per inch at its printed size is warned about."""
+
+
 class Layout(Schema):
     variant: Id
     template: Text
@@ -204,6 +217,8 @@ class Layout(Schema):
     """The first page that shows "Page X of Y" (2 for letters)."""
     running_header: bool = False
     """From page 2 on, a header made by the template's `string-set: running-header`."""
+    logos: LogoRule | None = None
+    """The signatories' logos, for a layout that shows them."""
 
 
 class Profile(Schema):

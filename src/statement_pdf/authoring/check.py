@@ -23,6 +23,7 @@ from ..compose import Job, compose, environment
 from ..errors import InputError, Problem, RenderError
 from ..fonts import glyph_problems
 from ..load import find_project_root, read_project, read_statement
+from ..logos import logo_problems
 from ..model import Project, Statement
 from ..profiles import render_options
 from ..publish.run import output_path, plan
@@ -81,6 +82,11 @@ def preflight(
         if code != source and source in statement.texts:
             problems.extend(translation_problems(statement, code))
             problems.extend(_draft(statement, code))
+    if shared_data_sound:
+        variants = list(dict.fromkeys(job.variant for job in jobs)) or [
+            variant for variant in scope.variants or project.layouts
+            if variant in project.layouts]
+        problems.extend(logo_problems(project, statement, variants))
     problems.extend(placeholder_problems(project, statement, codes,
                                          _recipients(project, statement, scope, jobs)))
     if measure and jobs:
