@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from statement_pdf.text.markdown import read_text_file
 from statement_pdf.yamlsource import read_yaml
 
 BUNDLED = "2025-05-28-pakistan-afghan-deportations"
@@ -42,11 +43,12 @@ def generate_mail_merge(root: Path, folder: Path, letters: int) -> tuple[Path, s
 
 
 def _letter_languages(project: Path, statement: Path) -> set[str]:
-    """Languages in which a letter can be written: the statement's text has a `letter:`
-    section and the language registry has the letter's labels."""
-    return {path.stem for path in statement.glob("*.yaml")
-            if path.name != "statement.yaml" and "letter" in read_yaml(path).data
-            and "letter" in read_yaml(project / "data" / "languages" / path.name).data["labels"]}
+    """Languages in which a letter can be written: the statement's text has its letter
+    sections and the language registry has the letter's labels."""
+    return {path.stem for path in statement.glob("*.md")
+            if read_text_file(path).section("letter-subject") is not None
+            and "letter" in read_yaml(project / "data" / "languages" / f"{path.stem}.yaml"
+                                      ).data["labels"]}
 
 
 def _write(path: Path, data: object) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from statement_pdf.model import StatementMeta, StatementText
+from statement_pdf.model import FrontMatter, StatementMeta
 
 SLUG = "2026-01-15-test-statement"
 FOLDER = f"data/statements/{SLUG}"
@@ -37,9 +37,10 @@ def _comment_above(lines: list[str], key: str) -> str:
 
 
 @pytest.mark.parametrize(("file", "model"), [("statement.yaml", StatementMeta),
-                                              ("en.yaml", StatementText)])
+                                              ("en.md", FrontMatter)])
 def test_the_template_explains_every_field(scaffolded: Path, file: str, model: type) -> None:
-    lines = (scaffolded / file).read_text().splitlines()
+    """Every field, and in en.md's front matter every field of it."""
+    lines = (scaffolded / file).read_text().split("\n---\n")[0].splitlines()
     fields = set(model.model_fields) - {"translated_from"}  # written by `translated`
     unexplained = [name for name in fields if len(_comment_above(lines, name)) < 40]
     assert not unexplained
@@ -55,6 +56,18 @@ def test_a_new_statement_is_checked_and_needs_only_its_signatories(scaffolded: P
     assert [row.strip() for row in result.output.splitlines() if ": error: " in row] == [
         f"{FOLDER}/statement.yaml:{line}:14: error: signatories: List should have at least 1 "
         "item after validation, not 0"]
+
+
+def test_the_text_template_shows_every_section_and_element(scaffolded: Path) -> None:
+    """en.md reads as a complete small statement: title, lead, body with emphasis, a link and
+    a footnote, call to action; each is a block of its own."""
+    from statement_pdf.text.markdown import read_text_file
+
+    text = read_text_file(scaffolded / "en.md")
+    assert [block.key for block in text.blocks] == [
+        "title", "lead.paragraph.1", "body.paragraph.1", "body.paragraph.2",
+        "call-to-action.paragraph.1", "footnote.1"]
+    assert text.block("body.paragraph.2").links == ["https://example.org"]
 
 
 def test_a_filled_in_statement_builds(scaffolded: Path) -> None:

@@ -44,10 +44,22 @@ CASES = {
     "unknown brand": ("statement.yaml", "brand: coalition", "brand: acme",
                       "statement.yaml:{line}:8:", "unknown brand 'acme' (expected one of: "
                       "coalition)"),
-    "mistyped field": ("en.yaml", "call_to_action:", "call_to_acton:",
-                       "en.yaml:{line}:1:", "call_to_acton: unknown field"),
-    "wrong type": ("en.yaml", "status: source", "status: [source]",
-                   "en.yaml:{line}:9:", "status: Input should be 'source', 'draft' or 'approved'"),
+    "mistyped field": ("en.md", "keywords:", "keywrods:",
+                       "en.md:{line}:1:", "keywrods: unknown field"),
+    "wrong type": ("en.md", "status: source", "status: [source]",
+                   "en.md:{line}:9:", "status: Input should be 'source', 'draft' or 'approved'"),
+    # the headline in its usual form, which was a YAML error before the text was Markdown
+    "misspelt section": ("en.md", "::: call-to-action", "::: call to action",
+                         "en.md:{line}:1:", "unknown section '::: call to action'"),
+    # the next section shows where the call to action should have ended
+    "section not closed": ("en.md", "persecution for their peaceful expression.\n:::\n",
+                           "persecution for their peaceful expression.\n",
+                           "en.md:{line}:1:", "::: letter-subject inside ::: call-to-action "
+                           "(line 49): end the call to action with a line ::: first"),
+    "second title": ("en.md", "\nDespite the UNHCR", "\n# Despite the UNHCR",
+                     "en.md:{line}:1:", "only the title starts with a single '# '"),
+    "YAML text file": ("en.md", "language: en", "language: en",
+                       "ur.yaml:1:1:", "a statement's text is Markdown: write ur.yaml as ur.md"),
 }
 
 
@@ -56,7 +68,10 @@ def test_located_error(project_copy: Path, case: str) -> None:
     name, old, new, where, message = CASES[case]
     file = _statement(project_copy) / name
     _edit(file, old, new)
-    line = _line_of(file, new.strip())
+    if case == "YAML text file":
+        (file.parent / "ur.md").rename(file.parent / "ur.yaml")
+    line = _line_of(file, new.strip().splitlines()[-1] if case != "section not closed"
+                    else "::: letter-subject")
     code, output = _build(project_copy)
     assert code == 2, output
     assert where.format(line=line) in output, output
@@ -76,7 +91,7 @@ def test_all_problems_are_reported_at_once(project_copy: Path) -> None:
     statement = _statement(project_copy)
     _edit(statement / "statement.yaml", "brand: coalition", "brand: acme")
     _edit(statement / "statement.yaml", "  - rsf", "  - rfs")
-    _edit(statement / "en.yaml", "status: source", "status: final")
+    _edit(statement / "en.md", "status: source", "status: final")
     code, output = _build(project_copy)
     assert code == 2
     assert "unknown brand 'acme'" in output

@@ -70,7 +70,7 @@ def test_rebuild_redoes_only_what_changed(project_copy: Path) -> None:
     assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "skipped"})
     assert english.stat().st_mtime_ns == first_write, "a skipped document was rewritten"
 
-    _edit(statement / "fa-AF.yaml", "title: >-\n", "title: >-\n  تازه\n")
+    _edit(statement / "fa-AF.md", "\n\n# ", "\n\n# تازه ")
     code, report = _build(statement, out, *TWO_PRESS_RELEASES)
     assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "written"})
     assert "تازه" in pdftotext(out / STATEMENT_ID / "fa-AF" / "press.pdf")
@@ -115,7 +115,7 @@ def test_combined_letter_files_are_recorded_and_rebuilt_only_when_a_letter_chang
     assert _manifest(out)["documents"]["en/letters.pdf"]["pages"] == _pdf_pages(
         out / STATEMENT_ID / "en" / "letters.pdf")
     assert set(_statuses(_build(statement, out, *letters)[1]).values()) == {"skipped"}
-    _edit(statement / "ur.yaml", "\n", "\n# edited\n")
+    _edit(statement / "ur.md", "\nlanguage: ur", "\n# edited\nlanguage: ur")
     statuses = _statuses(_build(statement, out, *letters)[1])
     assert statuses["ur/letters.pdf"] == "written" and statuses["en/letters.pdf"] == "skipped"
 
@@ -157,7 +157,7 @@ def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
     """A character no bundled font has (an Egyptian hieroglyph) in the Pashto text: that
     document fails with the reason, every other one is written, the exit code is 1."""
     statement, out = _statement(project_copy), project_copy / "out"
-    _edit(statement / "ps.yaml", "title: >-\n", "title: >-\n  \U00013000\n")
+    _edit(statement / "ps.md", "\n\n# ", "\n\n# \U00013000 ")
     result = run_cli("build", statement, "--out", out, "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -165,7 +165,7 @@ def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
     assert statuses.pop("ps/press.pdf") == "failed"
     assert set(statuses.values()) == {"written"} and len(statuses) >= 3
     failure = next(document for document in report["documents"] if document["status"] == "failed")
-    assert "U+13000" in failure["error"] and "ps.yaml" in failure["error"]
+    assert "U+13000" in failure["error"] and "ps.md" in failure["error"]
     assert "U+13000" in result.stderr, "failures are listed for the person too"
     assert not (out / STATEMENT_ID / "ps" / "press.pdf").exists()
     assert "ps/press.pdf" not in _manifest(out)["documents"]

@@ -18,20 +18,34 @@ from conftest import STATEMENT, STATEMENT_ID, pdftotext, run_cli
 
 BROKEN = Path(__file__).parent / "broken"
 DEMO = "data/statements/demo"
-DRAFT = (f"{DEMO}/fa-AF.yaml:3:9: warning: draft translation, not reviewed: have it reviewed, "
+DRAFT = (f"{DEMO}/fa-AF.md:4:9: warning: draft translation, not reviewed: have it reviewed, "
          "then set status: approved")
 ORGANISATIONS = ("aje, arc, cpj, free-press-unlimited, front-line-defenders, iawrt, icorn, "
                  "index-on-censorship, nai-soma, pen-afghanistan, pen-america, pen-germany, "
                  "pen-international, pen-norway, rsf")
+SECTIONS = ("lead, call-to-action, notes-to-editors, letter-subject, letter-opening, "
+            "letter-body")
 
 EXPECTED = {
-    "malformed-yaml": [
-        f"{DEMO}/en.yaml:10:1: error: invalid YAML: this line is neither “key: value” nor part "
-        "of the value above: the text of “lead:” must be indented under it (two spaces more "
-        "than “lead:”)",
+    "malformed-front-matter": [
+        f"{DEMO}/en.md:5:33: error: invalid YAML: expected ',' or ']', but got '<stream end>'",
+    ],
+    "no-title": [
+        f"{DEMO}/en.md:7:1: error: the text starts with its title: a line starting with '# ' "
+        "(a hash and a space)",
+    ],
+    "unclosed-section": [
+        f"{DEMO}/en.md:24:1: error: ::: call-to-action is not closed: end the call to action "
+        "with a line ::: (three colons)",
+    ],
+    "unknown-section": [
+        f"{DEMO}/en.md:7:1: error: no lead: write it between a line ::: lead and a line ::: "
+        "(see docs/writing.md)",
+        f"{DEMO}/en.md:9:1: error: unknown section '::: leed' (expected one of: {SECTIONS}; "
+        "see docs/writing.md)",
     ],
     "wrong-types": [
-        f"{DEMO}/en.yaml:3:9: error: status: Input should be 'source', 'draft' or 'approved'",
+        f"{DEMO}/en.md:4:9: error: status: Input should be 'source', 'draft' or 'approved'",
         f"{DEMO}/statement.yaml:3:7: error: date: '28 May 2025' is not a date: write dates as "
         "YYYY-MM-DD, e.g. 2025-05-28 (invalid character in year)",
         f"{DEMO}/statement.yaml:7:14: error: signatories: expected a list: write signatories: "
@@ -55,36 +69,38 @@ EXPECTED = {
     ],
     "missing-translation": [
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 is not translated (the en text has 2 "
-        "paragraphs, this file 1)",
-        f"{DEMO}/statement.yaml:5:24: error: no ur.yaml: the statement is to be published in "
+        f"{DEMO}/fa-AF.md:24:1: error: body paragraph 2 is not translated (the en text has 2 "
+        "body paragraphs, this file 1 body paragraph)",
+        f"{DEMO}/statement.yaml:5:24: error: no ur.md: the statement is to be published in "
         "ur but has no translation yet",
     ],
     "stale-translation": [
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:18:5: error: body.0 is out of date: en.yaml changed since it was "
-        "translated: … Foreigners Repatriation Plan’, was [-publicly-] announced on 3 October …",
-        f"{DEMO}/fa-AF.yaml:25:17: error: call_to_action is out of date: en.yaml changed since "
-        "it was translated: … government of Pakistan to [-immediately-] suspend {+at once+} its "
+        f"{DEMO}/fa-AF.md:24:1: error: body paragraph 1 is out of date: en.md changed since it "
+        "was translated: … Foreigners Repatriation Plan’, was [-publicly-] announced on 3 "
+        "October …",
+        f"{DEMO}/fa-AF.md:31:1: error: call to action is out of date: en.md changed since it "
+        "was translated: … government of Pakistan to [-immediately-] suspend {+at once+} its "
         "‘Illegal Foreigners Repatriation …",
     ],
     "missing-glyph": [
-        f"{DEMO}/en.yaml:5:8: error: U+270A RAISED FIST has no glyph in the English fonts "
+        # at the character itself: line 7, column 147 of the title
+        f"{DEMO}/en.md:7:147: error: U+270A RAISED FIST has no glyph in the English fonts "
         "(Noto Serif, Noto Sans)",
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:6:8: error: title is out of date: en.yaml changed since it was "
+        f"{DEMO}/fa-AF.md:15:3: error: title is out of date: en.md changed since it was "
         "translated: … persecuted by the Taliban {+✊+}",
     ],
     "over-long": [
-        f"{DEMO}/en.yaml:3:1: error: letter-sr-afghanistan.pdf in en: 5 pages, limit 4 "
+        f"{DEMO}/en.md:1:1: error: letter-sr-afghanistan.pdf in en: 5 pages, limit 4 "
         "(page_limit in layouts/letter/layout.yaml); page 5 starts with “The government of "
         "Pakistan’s decision to arbitrarily deport …”",
-        f"{DEMO}/en.yaml:3:1: error: press.pdf in en: 5 pages, limit 2 (page_limit in "
+        f"{DEMO}/en.md:1:1: error: press.pdf in en: 5 pages, limit 2 (page_limit in "
         "layouts/press/layout.yaml); page 3 starts with “harassment, has instilled a renewed "
         "sense of fear …”",
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:18:3: error: body.1 to body.34 are not translated (the en text has "
-        "35 paragraphs, this file 1)",
+        f"{DEMO}/fa-AF.md:24:1: error: body paragraph 2 to body paragraph 35 are not "
+        "translated (the en text has 35 body paragraphs, this file 1 body paragraph)",
     ],
     "missing-logo": [
         "data/organisations.yaml:8:9: error: file not found: {project}/data/logos/"
@@ -126,26 +142,27 @@ def test_every_broken_folder_has_its_expectation() -> None:
 
 
 def test_a_paragraph_the_source_does_not_have_is_named(demo: Path) -> None:
-    translation = demo / DEMO / "fa-AF.yaml"
+    translation = demo / DEMO / "fa-AF.md"
     text = translation.read_text()
-    translation.write_text(text.replace("\ncall_to_action:", "  - >-\n    پاراگراف اضافی.\n"
-                                        "\ncall_to_action:", 1))
+    translation.write_text(text.replace("\n\n::: call-to-action", "\n\nپاراگراف اضافی.\n\n"
+                                        "::: call-to-action", 1))
     assert _check(DEMO, "--no-measure") == (1, [
         DRAFT,
-        f"{DEMO}/fa-AF.yaml:24:5: error: body.1 is not in en.yaml (the en text has 1 paragraph, "
-        "this file 2)",
+        f"{DEMO}/fa-AF.md:30:1: error: body paragraph 2 is not in en.md (the en text has 1 "
+        "body paragraph, this file 2 body paragraphs)",
     ])
 
 
 def test_without_the_copy_of_the_old_source_the_new_text_is_shown(demo: Path) -> None:
     shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
-    (demo / DEMO / "translated-from" / "fa-AF.yaml").unlink()
+    (demo / DEMO / "translated-from" / "fa-AF.md").unlink()
     code, lines = _check(DEMO, "--no-measure")
     assert code == 1
     assert lines[1] == (
-        f"{DEMO}/fa-AF.yaml:18:5: error: body.0 is out of date: en.yaml changed since it was "
-        "translated (the earlier text is not in translated-from/); it now reads: The government "
-        "of Pakistan’s decision to arbitrarily deport Afghan nationals, officially referred …")
+        f"{DEMO}/fa-AF.md:24:1: error: body paragraph 1 is out of date: en.md changed since it "
+        "was translated (the earlier text is not in translated-from/); it now reads: The "
+        "government of Pakistan’s decision to arbitrarily deport Afghan nationals, officially "
+        "referred …")
 
 
 def test_json_report_for_ci(demo: Path) -> None:
@@ -156,8 +173,8 @@ def test_json_report_for_ci(demo: Path) -> None:
     assert (report["errors"], report["warnings"]) == (2, 1)
     stale = report["problems"][1]
     assert {key: stale[key] for key in ("file", "line", "column", "severity")} == {
-        "file": f"{DEMO}/fa-AF.yaml", "line": 18, "column": 5, "severity": "error"}
-    assert stale["message"].startswith("body.0 is out of date")
+        "file": f"{DEMO}/fa-AF.md", "line": 24, "column": 1, "severity": "error"}
+    assert stale["message"].startswith("body paragraph 1 is out of date")
 
 
 def test_final_turns_drafts_into_errors(demo: Path) -> None:
@@ -190,18 +207,28 @@ def test_editing_one_english_sentence_names_the_stale_field_in_each_translation(
         project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
     folder = Path("data/statements") / STATEMENT_ID
-    english = folder / "en.yaml"
+    english = folder / "en.md"
     english.write_text(english.read_text().replace("over 30,000 deportations",
                                                    "over 40,000 deportations"))
     code, lines = _check(str(folder), "--no-measure")
-    stale = [line for line in lines if "error" in line]
+    stale = [line.split(": ", 1) for line in lines if "error" in line]
     assert code == 1
     assert stale == [
-        f"{folder}/{language}.yaml:29:5: error: body.1 is out of date: en.yaml changed since it "
-        "was translated: … months, resulting in over [-30,000-] {+40,000+} deportations in "
-        "April alone."
+        [f"{folder}/{language}.md:{_line_of(folder / f'{language}.md', 2)}:1",
+         "error: body paragraph 2 is out of date: en.md changed since it was translated: … "
+         "months, resulting in over [-30,000-] {+40,000+} deportations in April alone."]
         for language in ("fa-AF", "ps", "ur")
     ]
+
+
+def _line_of(file: Path, paragraph: int) -> int:
+    """Where body paragraph `paragraph` starts in a text file (after the lead's closing :::,
+    paragraphs are separated by empty lines)."""
+    lines = file.read_text().splitlines()
+    start = next(number for number, line in enumerate(lines) if line == ":::") + 2
+    for _ in range(paragraph - 1):
+        start = lines.index("", start) + 1
+    return start + 1
 
 
 # --- recording translations, and the final build ----------------------------------------------
@@ -209,26 +236,30 @@ def test_editing_one_english_sentence_names_the_stale_field_in_each_translation(
 
 def test_recording_a_translation_makes_it_current_again(demo: Path) -> None:
     shutil.copytree(BROKEN / "stale-translation", demo, dirs_exist_ok=True)
-    translation = demo / DEMO / "fa-AF.yaml"
+    translation = demo / DEMO / "fa-AF.md"
     before = translation.read_text()
     result = run_cli("translated", DEMO, "--lang", "fa-AF")
     assert result.exit_code == 0, result.output
     assert _check(DEMO, "--no-measure") == (0, [DRAFT])
     after = translation.read_text()
     assert after.split("translated_from:")[0] == before.split("translated_from:")[0]
-    assert "suspend at once" in (demo / DEMO / "translated-from" / "fa-AF.yaml").read_text()
+    assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1], "the text is untouched"
+    assert after != before
+    assert (demo / DEMO / "translated-from" / "fa-AF.md").read_bytes() == (
+        demo / DEMO / "en.md").read_bytes()
 
 
 def test_translated_refuses_an_unknown_language_or_a_missing_paragraph(demo: Path) -> None:
     unknown = run_cli("translated", DEMO, "--lang", "ur")
     assert unknown.exit_code == 2
-    assert f"{DEMO}:1:1: error: no translation ur.yaml (translations: fa-AF)" in unknown.output
+    assert f"{DEMO}:1:1: error: no translation ur.md (translations: fa-AF)" in unknown.output
     shutil.copytree(BROKEN / "missing-translation", demo, dirs_exist_ok=True)
-    record = (demo / DEMO / "fa-AF.yaml").read_text()
+    record = (demo / DEMO / "fa-AF.md").read_text()
     incomplete = run_cli("translated", DEMO, "--all")
     assert incomplete.exit_code == 2
-    assert f"{DEMO}/fa-AF.yaml:18:3: error: body.1 is not translated" in incomplete.output
-    assert (demo / DEMO / "fa-AF.yaml").read_text() == record
+    assert f"{DEMO}/fa-AF.md:24:1: error: body paragraph 2 is not translated" in " ".join(
+        incomplete.output.split())
+    assert (demo / DEMO / "fa-AF.md").read_text() == record
     assert run_cli("translated", DEMO).exit_code == 2, "which translations must be named"
 
 
@@ -245,12 +276,12 @@ def test_final_build_refuses_a_stale_translation(demo: Path) -> None:
     result = run_cli("build", DEMO, "--final", "--lang", "en", "--lang", "fa-AF",
                      "--out", demo / "out")
     assert result.exit_code == 2
-    assert "body.0 is out of date" in result.output
+    assert "body paragraph 1 is out of date" in " ".join(result.output.split())
     assert not (demo / "out").exists()
 
 
 def test_final_build_publishes_an_approved_current_statement(demo: Path) -> None:
-    translation = demo / DEMO / "fa-AF.yaml"
+    translation = demo / DEMO / "fa-AF.md"
     translation.write_text(translation.read_text().replace("status: draft", "status: approved"))
     result = run_cli("build", DEMO, "--final", "--out", demo / "out")
     assert result.exit_code == 0, result.output

@@ -69,7 +69,7 @@ def test_a_statement_is_found_by_its_id(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(ROOT)
     result = run_cli("check", STATEMENT_ID, "--no-measure", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert f"data/statements/{STATEMENT_ID}/fa-AF.yaml" in result.output
+    assert f"data/statements/{STATEMENT_ID}/fa-AF.md" in result.output
     build = run_cli("build", STATEMENT_ID, "--lang", "fa")
     assert build.exit_code == 2
     assert ("unknown language 'fa': did you mean 'fa-AF'? (this statement is in: en, fa-AF, "

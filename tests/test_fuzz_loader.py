@@ -1,6 +1,7 @@
-"""Fuzzing the loader: whatever an author types — random YAML, or the bundled statement with
-lines cut, doubled, spliced or overwritten — reading it ends in a valid statement or in located
-problems, never in a traceback. The whole preflight (short of laying out) is held to the same."""
+"""Fuzzing the loader: whatever an author types — random YAML or Markdown, or the bundled
+statement with lines cut, doubled, spliced or overwritten — reading it ends in a valid statement
+or in located problems, never in a traceback. The whole preflight (short of laying out) is held
+to the same."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from statement_pdf.errors import InputError
 from statement_pdf.load import load_project, load_statement
 from statement_pdf.model import Project, Statement
 
-FILES = ("statement.yaml", "en.yaml", "fa-AF.yaml", "ur.yaml")
+FILES = ("statement.yaml", "en.md", "fa-AF.md", "ur.md")
 ORIGINALS = {name: (STATEMENT / name).read_text(encoding="utf-8") for name in FILES}
 
 scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.dates()
@@ -34,6 +35,9 @@ yaml_punctuation = st.lists(st.sampled_from([
     "&a ", "*a", "[", "]", "{", "}", ": ", ":", "- ", ",", "\n", "  ", "\t", "? ", "<<: ", "'",
     '"', "# ", "|", ">-", "!!binary ", "!!set ", "!!python/name:os.system ", "%YAML 1.1\n",
     "---\n", "...", "2025-02-30", "1e9", "0x1F", "~", "title", "body", "a", "é", "ی", "\u200c",
+    # and of Markdown: sections, headings, lists, quotes, links, footnotes, raw HTML
+    "::: lead\n", "::: call-to-action\n", ":::\n", "::: \n", "# ", "## ", "1. ", "> ", "— ",
+    "[x](https://example.org)", "[^1]", "[^1]: ", "*", "**", "<script>", "\\", "    ",
 ]), max_size=16).map("".join)
 
 

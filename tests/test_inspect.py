@@ -76,7 +76,7 @@ def test_reports_print_boxes_and_attachments(made):
     assert "CMYK" in printed["output_intent"]
     archived = inspect_json(made["archive"])
     assert {(item["name"], item["relationship"]) for item in archived["attachments"]} == {
-        ("statement.yaml", "Source"), ("en.yaml", "Source")}
+        ("statement.yaml", "Source"), ("en.md", "Source")}
 
 
 def test_text_report_reads_as_a_checklist(made):

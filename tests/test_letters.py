@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, STATEMENT_ID, pdftotext, run_cli
+from statement_pdf.text.markdown import read_text_file
 from statement_pdf.yamlsource import read_yaml
 
 MM = 72 / 25.4
@@ -110,8 +111,8 @@ def test_an_english_letter_names_addressee_subject_salutation_close_and_signator
 ) -> None:
     recipient = _recipients()[recipient_id]
     printed = _flat(pdftotext(letters / "en" / f"letter-{recipient_id}.pdf"))
-    source = yaml.safe_load((ROOT / "data" / "statements" / STATEMENT_ID / "en.yaml").read_text())
-    expected = [*_address(recipient, "en"), source["letter"]["subject"],
+    source = read_text_file(ROOT / "data" / "statements" / STATEMENT_ID / "en.md")
+    expected = [*_address(recipient, "en"), source.block("letter-subject.paragraph.1").plain,
                 recipient["languages"]["en"]["salutation"], recipient["languages"]["en"]["close"],
                 *_signatory_names(), SIGNER["name"], "Director, PEN International",
                 f"{STATEMENT_ID}/{recipient_id}", "28 May 2025"]
@@ -121,9 +122,10 @@ def test_an_english_letter_names_addressee_subject_salutation_close_and_signator
 
 def test_the_statement_body_is_the_letter_body_when_the_letter_has_none(letters: Path) -> None:
     printed = _flat(pdftotext(letters / "en" / "letter-unhcr-pakistan.pdf"))
-    source = yaml.safe_load((ROOT / "data" / "statements" / STATEMENT_ID / "en.yaml").read_text())
-    for paragraph in [source["lead"], *source["body"], source["call_to_action"]]:
-        assert _flat(paragraph)[:120] in printed
+    source = read_text_file(ROOT / "data" / "statements" / STATEMENT_ID / "en.md")
+    for section in ("lead", "body", "call-to-action"):
+        for block in source.sections[section].blocks:
+            assert _flat(block.plain)[:120] in printed
 
 
 def test_copies_go_to_the_other_offices_only(letters: Path) -> None:
@@ -301,11 +303,12 @@ def test_recipient_option_limits_the_letters(tmp_path: Path) -> None:
 
 
 def test_a_due_language_without_a_letter_text_is_a_located_error(broken: Path) -> None:
-    urdu = broken / "ur.yaml"
+    urdu = broken / "ur.md"
     text = urdu.read_text(encoding="utf-8")
-    urdu.write_text(text[:text.index("\nletter:")] + "\n", encoding="utf-8")
+    urdu.write_text(text[:text.index("\n::: letter-subject")] + "\n", encoding="utf-8")
     output = _fails_with(broken, "--recipient", "pm-pakistan")
-    assert f"{urdu}:{_line_of(urdu, 'language: ur')}:1: error: no `letter:` section" in output
+    assert (f"{urdu}:1:1: error: no ::: letter-subject and no ::: letter-opening section in "
+            "ur.md, but pm-pakistan is to receive the letter in ur") in output
 
 
 def test_a_character_the_fonts_lack_in_an_address_is_located(broken: Path) -> None:

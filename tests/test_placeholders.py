@@ -36,7 +36,7 @@ def test_the_bundled_statement_lists_its_placeholders(project_copy: Path,
 def test_final_refuses_placeholders(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
     for code in ("fa-AF", "ps", "ur"):
-        text = project_copy / "data" / "statements" / STATEMENT_ID / f"{code}.yaml"
+        text = project_copy / "data" / "statements" / STATEMENT_ID / f"{code}.md"
         text.write_text(text.read_text().replace("status: draft", "status: approved"))
     result = run_cli("build", STATEMENT_ID, "--final", "--out", project_copy / "out")
     assert result.exit_code == 2
@@ -92,14 +92,10 @@ def test_the_templates_text_is_a_placeholder(scaffolded: Path) -> None:
 
 
 def test_the_templates_optional_sections_are_placeholders_once_used(scaffolded: Path) -> None:
-    english = scaffolded / "en.yaml"
-    lines = english.read_text().splitlines()
-    start = lines.index("# letter:")
-    lines[start:start + 5] = [line.removeprefix("# ") for line in lines[start:start + 5]]
-    english.write_text("\n".join(lines) + "\n")
+    english = scaffolded / "en.md"
+    english.write_text(english.read_text().replace("# translator_note:", "translator_note:"))
     found = "\n".join(_placeholders(run_cli("check", SLUG, "--no-measure").output))
-    assert "“Write the subject line here” is the text of the `statement-pdf new` template" in found
-    assert "“We write to you on behalf of the …” is the text of the" in found
+    assert "“Translated by …” is the text of the `statement-pdf new` template" in found
 
 
 def test_a_filled_in_value_with_its_mark_left_is_still_reported(project_copy: Path,

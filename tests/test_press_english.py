@@ -11,6 +11,7 @@ import yaml
 from weasyprint import HTML
 
 from conftest import ROOT, STATEMENT, STATEMENT_ID, foreign_fonts, pdffonts, pdftotext, run_cli
+from statement_pdf.text.markdown import read_text_file
 
 MM = 72 / 25.4
 
@@ -33,8 +34,9 @@ def _text_above_footer(pdf_path: Path) -> str:
 
 
 def _source_sentences() -> list[str]:
-    source = yaml.safe_load((STATEMENT / "en.yaml").read_text(encoding="utf-8"))
-    paragraphs = [source["title"], source["lead"], *source["body"], source["call_to_action"]]
+    source = read_text_file(STATEMENT / "en.md")
+    paragraphs = [block.plain for block in source.blocks if not block.section.startswith(
+        "letter")]
     return [sentence for paragraph in paragraphs
             for sentence in re.split(r"(?<=[.’])\s+(?=[A-Z‘])", " ".join(paragraph.split()))]
 

@@ -18,6 +18,7 @@ from conftest import ROOT, SHARED, STATEMENT, STATEMENT_ID, foreign_fonts, pdfto
 from statement_pdf.fonts import missing_glyphs
 from statement_pdf.load import load_project
 from statement_pdf.localise import Localiser
+from statement_pdf.text.write import literal, paragraph, text_file
 from statement_pdf.yamlsource import read_yaml
 
 RTL_LANGUAGES = ["fa-AF", "ps", "ur"]
@@ -164,9 +165,11 @@ def udhr_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         body = articles[1:-1]
         if code == "fa-AF":
             body = [body[0], *MIXED.values(), *body[1:]]
-        _write(folder / f"{code}.yaml", {
-            "language": code, "status": "source" if code == "en" else "approved",
-            "title": title, "lead": articles[0], "body": body, "call_to_action": articles[-1]})
+        front = {"language": code, "status": "source" if code == "en" else "approved"}
+        (folder / f"{code}.md").write_text(text_file(front, {
+            "title": [literal(title)], "lead": [paragraph(literal(articles[0]))],
+            "body": [paragraph(literal(article)) for article in body],
+            "call-to-action": [paragraph(literal(articles[-1]))]}), "utf-8")
     out = root / "out"
     result = run_cli("build", folder, "--variant", "press", "--out", out)
     assert result.exit_code == 0, result.output

@@ -11,22 +11,25 @@ from statement_pdf.compose import Composed
 from statement_pdf.errors import RenderError
 from statement_pdf.render import ProjectFetcher, Renderer
 
-INJECTION = '<img src="file:///etc/passwd"> <script>alert(1)</script> [x](file:///etc/passwd)'
+INJECTION = ('<img src="file:///etc/passwd"> <script>alert(1)</script> [x](file:///etc/passwd) '
+             '![y](file:///etc/hostname) [z](javascript:alert(1))')
 
 
 def test_markup_in_statement_text_is_printed_as_text(project_copy: Path) -> None:
-    en = project_copy / "data" / "statements" / STATEMENT_ID / "en.yaml"
+    en = project_copy / "data" / "statements" / STATEMENT_ID / "en.md"
     text = en.read_text(encoding="utf-8")
-    en.write_text(text.replace("lead: >-\n", f"lead: >-\n  {INJECTION}\n", 1), encoding="utf-8")
+    en.write_text(text.replace("::: lead\n", f"::: lead\n{INJECTION}\n", 1), encoding="utf-8")
     result = run_cli("build", en.parent, "--lang", "en", "--variant", "press", "--emit-html",
                      "--out", project_copy / "out")
     assert result.exit_code == 0, result.output
     out = project_copy / "out" / STATEMENT_ID / "en"
     html = (out / "press.html").read_text(encoding="utf-8")
-    assert "<script>" not in html and '<img src="file:///etc/passwd">' not in html
+    main = html.split("<main>")[1].split("</main>")[0]
+    assert "<script>" not in main and "<img" not in main and "href" not in main
     printed = " ".join(pdftotext(out / "press.pdf").split())
     assert '<img src="file:///etc/passwd"> <script>alert(1)</script>' in printed
-    assert "[x](file:///etc/passwd)" in printed
+    assert "[x](file:///etc/passwd)![y](file:///etc/hostname)[z](javascript:alert(1))" in \
+        printed.replace(" ", "")
 
 
 @pytest.mark.parametrize("url", [

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import __version__
 from .errors import InputError, Problem, unknown
@@ -23,6 +23,7 @@ from .letters import letter_context
 from .localise import Localiser
 from .logos import intrinsic, logo_size
 from .model import Brand, Layout, LogoRule, Profile, Project, Statement
+from .text.html import Writer
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -92,6 +93,10 @@ def compose(project: Project, job: Job, env: Environment | None = None) -> Compo
 
 
 def context_for(project: Project, job: Job) -> dict[str, Any]:
+    """Everything a layout's template may print. The statement's text is `text`, a writer
+    whose sections the template asks for in the order it prints them (so that footnotes are
+    numbered in the document's order): `text.section("body", lead_in=dateline)`,
+    `text.line("title")`, `text.has("notes-to-editors")`, `text.endnotes()`."""
     statement, language = job.statement, project.languages[job.language]
     text = statement.texts[job.language]
     local = Localiser(language)
@@ -103,18 +108,17 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
     signatories = [_organisation(project, local, org_id, logo_rule)
                    for org_id in statement.meta.signatories]
     brand_words = brand.words(language.code)
+    date = local.text(local.date(statement.meta.date))
     return letter | {
         "language": language,
         "variant": job.variant,
         "draft": text.status == "draft",
         "labels": {name: local.text(value) for name, value in language.labels
                    if isinstance(value, str)},
-        "plain_title": " ".join(text.title.split()),
-        "title": local.markup(text.title),
-        "lead": local.markup(text.lead),
-        "body": [local.markup(paragraph) for paragraph in text.body],
-        "call_to_action": local.markup(text.call_to_action),
-        "date": local.text(local.date(statement.meta.date)),
+        "plain_title": text.title,
+        "text": Writer(text, local, project.layouts[job.variant].footnotes),
+        "dateline": Markup('<strong class="dateline">%s:</strong>') % date,
+        "date": date,
         "iso_date": statement.meta.date.isoformat(),
         "signatories": signatories,
         "contacts": [
@@ -156,10 +160,10 @@ def _metadata(
     names the profile so that `statement-pdf inspect` can tell which one a file was made for."""
     statement = job.statement
     text = statement.texts[job.language]
-    keywords = text.keywords or statement.texts[statement.meta.source_language].keywords
+    keywords = text.front.keywords or statement.texts[statement.meta.source_language].front.keywords
     return {
         "authors": [organisation["name"].striptags() for organisation in signatories],
-        "description": local.markup(text.lead).striptags(),
+        "description": Writer(text, local).section("lead").striptags(),
         "keywords": ", ".join(keywords),
         "generator": f"statement-pdf {__version__}, profile {profile_name(project, job)}",
     }

@@ -74,9 +74,11 @@ def glyph_problems(
     registry's labels, the brand's words, the organisations' names, a letter's addressee — must
     have a glyph in the language's fonts. Names that do not resolve (an unknown brand or
     organisation, reported by loading) are left out, so `check` can still look at the rest."""
+    text = statement.texts[code]
     sources = [
-        (statement.documents[code], ()),
+        (text.front_document, ()),
         (statement.documents["statement"], ("media_contacts",)),
+        (statement.documents["statement"], ("city",)),
         (project.documents[f"languages/{code}"], ("labels",)),
         *_brand_words(project, statement.meta.brand, code),
         *_organisation_names(project, statement.meta.signatories, code),
@@ -85,12 +87,15 @@ def glyph_problems(
     language = project.languages[code]
     families = [*language.fonts.text, *language.fonts.heading]
     files = tuple(font_files(project.fonts, families))
+    message = f"has no glyph in the {language.name} fonts ({', '.join(families)})"
     return [
-        document.problem(path, f"{describe(char)} has no glyph in the {language.name} fonts "
-                         f"({', '.join(families)})")
+        document.problem(path, f"{describe(char)} {message}")
         for document, root in sources
         for path, value in document.strings(root)
         for char in _missing(value, files)
+    ] + [
+        Problem(text.file, *text.locate(block, char), f"{describe(char)} {message}")
+        for block in text.blocks for char in _missing(block.text, files)
     ]
 
 

@@ -28,6 +28,10 @@ from .model import (
     Statement,
 )
 
+LETTER_SECTIONS = ("letter-subject", "letter-opening")
+"""What each language a letter is due in must have; without `::: letter-body` the letter's
+body is the statement's lead, body and call to action."""
+
 
 def due_languages(statement: Statement, recipient: Recipient) -> list[str]:
     """The languages the recipient gets the letter in, in the statement's language order."""
@@ -45,12 +49,14 @@ def letter_problems(
     if code not in statement.texts:
         return [meta.problem(("letter", "recipients", index),
                              f"{recipient_id} is to receive the letter in {code}, but the "
-                             f"statement has no {code}.yaml")]
+                             f"statement has no {code}.md")]
     problems = []
-    if statement.texts[code].letter is None:
+    text = statement.texts[code]
+    if missing := [name for name in LETTER_SECTIONS if text.section(name) is None]:
         problems.append(statement.documents[code].problem(
-            (), f"no `letter:` section (subject and opening) in {code}.yaml, but "
-            f"{recipient_id} is to receive the letter in {code}"))
+            (), f"no {' and no '.join(f'::: {name}' for name in missing)} section in "
+            f"{code}.md, but {recipient_id} is to receive the letter in {code} (see "
+            "docs/writing.md)"))
     if project.languages[code].labels.letter is None:
         problems.append(project.documents[f"languages/{code}"].problem(
             ("labels",), "no `letter:` labels (date, reference, signed, signers, cc, "
@@ -111,17 +117,16 @@ def address_lines(recipient: Recipient, code: str) -> list[str]:
 
 def letter_context(project: Project, statement: Statement, recipient_id: str,
                    local: Localiser) -> dict[str, Any]:
-    """What a letter's template adds to the statement's context: the addressee, the letter's
-    own text, the reference, the signers and the copies."""
+    """What a letter's template adds to the statement's context: the addressee, the
+    reference, the signers and the copies (the text's letter sections are in `text`)."""
     code = local.language.code
-    letter, text = statement.meta.letter, statement.texts[code]
+    letter = statement.meta.letter
     recipient = project.recipients[recipient_id]
     labels = local.language.labels.letter
     title = _title(recipient, code)
     date = local.date(statement.meta.date)
     reference = letter.reference.format(statement=statement.meta.id, recipient=recipient_id,
                                         language=code, date=statement.meta.date.isoformat())
-    paragraphs = text.letter.body or [text.lead, *text.body, text.call_to_action]
     return {
         "letter_labels": {name: local.text(value) for name, value in labels
                           if name != "continuation"},
@@ -134,9 +139,6 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
             "email": recipient.email,
         },
         "reference": local.text(reference),
-        "subject": local.markup(text.letter.subject),
-        "opening": local.markup(text.letter.opening),
-        "paragraphs": [local.markup(paragraph) for paragraph in paragraphs],
         "signers": [_signer(project, local, signer) for signer in letter.signers],
         "cc": [_phrase(local, _title(project.recipients[other], code))
                for other in letter.cc if other != recipient_id],

@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from string import Formatter
 
-from pydantic import ValidationError
-
 from .errors import InputError, Problem, unknown
 from .model import (
     REFERENCE_FIELDS,
@@ -27,9 +25,10 @@ from .model import (
     Recipient,
     Statement,
     StatementMeta,
-    StatementText,
 )
-from .yamlsource import YamlDocument, read_yaml
+from .text.blocks import TextFile
+from .text.markdown import read_text_file
+from .yamlsource import YamlDocument, read_yaml, validate
 
 
 def find_project_root(start: Path) -> Path:
@@ -160,7 +159,7 @@ def _load_profiles(
         return {}, {}
     profiles = {}
     for name, data in document.data.items():
-        profile = _validate(document, data, (name,), Profile, problems)
+        profile = validate(document, data, (name,), Profile, problems)
         if profile is None:
             continue
         for index, css in enumerate(profile.stylesheets):
@@ -173,7 +172,7 @@ def _load_profiles(
 
 
 def load_statement(folder: Path, project: Project) -> Statement:
-    """The statement in `folder`: statement.yaml plus one <language>.yaml per language, all
+    """The statement in `folder`: statement.yaml plus one <language>.md per language, all
     valid, or an InputError with every problem."""
     statement, problems = read_statement(folder, project)
     if problems or statement is None:
@@ -187,26 +186,38 @@ def read_statement(folder: Path, project: Project) -> tuple[Statement | None, li
     None when statement.yaml itself cannot be read."""
     problems: list[Problem] = []
     meta_documents = _load_each([folder / "statement.yaml"], StatementMeta, problems)
-    text_files = sorted(f for f in folder.glob("*.yaml") if f.name != "statement.yaml")
-    texts = _load_each(text_files, StatementText, problems)
+    texts = _read_texts(sorted(folder.glob("*.md")), problems)
+    problems.extend(
+        Problem(file, 1, 1, f"a statement's text is Markdown: write {file.stem}.yaml as "
+                f"{file.stem}.md (see docs/writing.md)")
+        for file in sorted(folder.glob("*.yaml")) if file.name != "statement.yaml")
     if not meta_documents:
         return None, problems
     meta_document, meta = meta_documents[0]
     _check_statement_references(meta_document, meta, project, problems)
-    for document, text in texts:
-        _check_text(document, text, meta, project, problems)
-    texts = [(document, text) for document, text in texts if document.file.stem == text.language]
-    if meta.source_language not in {text.language for _, text in texts} and not problems:
+    for text in texts:
+        _check_text(text, meta, project, problems)
+    texts = [text for text in texts if text.file.stem == text.language]
+    if meta.source_language not in {text.language for text in texts} and not problems:
         problems.append(meta_document.problem(
-            ("source_language",), f"no {meta.source_language}.yaml with the source text"))
+            ("source_language",), f"no {meta.source_language}.md with the source text"))
     statement = Statement(
         folder=folder,
         meta=meta,
-        texts={text.language: text for _, text in texts},
-        documents={text.language: document for document, text in texts}
-        | {"statement": meta_document},
+        texts={text.language: text for text in texts},
+        documents={text.language: text for text in texts} | {"statement": meta_document},
     )
     return statement, problems
+
+
+def _read_texts(files: list[Path], problems: list[Problem]) -> list[TextFile]:
+    texts = []
+    for file in files:
+        try:
+            texts.append(read_text_file(file))
+        except InputError as error:
+            problems.extend(error.problems)
+    return texts
 
 
 def _check_statement_references(
@@ -252,15 +263,12 @@ def _check_letter(
 
 
 def _check_text(
-    document: YamlDocument,
-    text: StatementText,
-    meta: StatementMeta,
-    project: Project,
-    problems: list[Problem],
+    text: TextFile, meta: StatementMeta, project: Project, problems: list[Problem]
 ) -> None:
+    document = text
     if document.file.stem != text.language:
         problems.append(document.problem(("language",), f"language '{text.language}' must match "
-                                         f"the file name '{document.file.stem}.yaml'"))
+                                         f"the file name '{document.file.stem}.md'"))
     if not project.has("language", text.language, project.languages):
         problems.append(document.problem(
             ("language",), unknown("language", text.language, project.languages)))
@@ -269,7 +277,7 @@ def _check_text(
         expected = "'source'" if is_source else "'draft' or 'approved'"
         problems.append(document.problem(("status",), f"status must be {expected} in "
                                          f"{'the source' if is_source else 'a translation'}"))
-    if is_source and text.translated_from is not None:
+    if is_source and text.front.translated_from is not None:
         problems.append(document.problem(("translated_from",), "translated_from belongs in "
                                          "translations, not in the source text"))
 
@@ -294,7 +302,7 @@ def _load_each(
     loaded = []
     for file in files:
         document = _read(file, problems)
-        if document is not None and (item := _validate(document, document.data, (), model,
+        if document is not None and (item := validate(document, document.data, (), model,
                                                        problems)):
             loaded.append((document, item))
         elif broken is not None:
@@ -318,7 +326,7 @@ def _load_list(
         return []
     loaded, ids = [], set()
     for index, entry in enumerate(document.data):
-        item = _validate(document, entry, (index,), model, problems)
+        item = validate(document, entry, (index,), model, problems)
         if item is None:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 broken.add(f"{kind}:{entry['id']}")
@@ -336,49 +344,3 @@ def _read(file: Path, problems: list[Problem]) -> YamlDocument | None:
     except InputError as error:
         problems.extend(error.problems)
         return None
-
-
-def _validate(
-    document: YamlDocument, data: object, at: tuple, model: type[M], problems: list[Problem]
-) -> M | None:
-    if not isinstance(data, dict):
-        problems.append(document.problem(at, f"expected a mapping of {model.__name__} fields"))
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        for detail in error.errors():
-            location = (*at, *detail["loc"])
-            problems.append(document.problem(location, _describe(detail),
-                                             at_key=detail["type"] == "extra_forbidden"))
-        return None
-
-
-def _describe(detail: dict) -> str:
-    """pydantic's message, prefixed with the dotted field name the user sees in the file, and
-    said in the author's terms where pydantic's are a programmer's: how to write the value."""
-    field_name = ".".join(str(part) for part in detail["loc"]) or "document"
-    return f"{field_name}: {_explained(detail, field_name.rpartition('.')[2])}"
-
-
-_READ_AS = {bool: "yes/no (true/false)", int: "a number", float: "a number"}
-
-
-def _explained(detail: dict, key: str) -> str:
-    kind, value = detail["type"], detail.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see the template from `statement-pdf new`)"
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} does not have the expected form"
-    if kind.startswith("date_"):
-        return (f"{value!r} is not a date: write dates as YYYY-MM-DD, e.g. 2025-05-28 "
-                f"({detail['msg'].split(', ', 1)[-1]})")
-    if kind == "string_type" and type(value) in _READ_AS:
-        return (f"expected text, but YAML read {value!r} as {_READ_AS[type(value)]}: write it "
-                f"in quotes, {key}: \"{value}\"")
-    if kind == "list_type":
-        return (f"expected a list: write {key}: [first, second] or one “- item” per line "
-                f"under {key}:")
-    return detail["msg"]

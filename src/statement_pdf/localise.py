@@ -14,8 +14,8 @@ the mechanisms only:
   neighbours ("تاریخ: 28 May 2025" would otherwise show as "May 2025 28"); brackets around a
   Latin chunk belong to the run, and a text without any right-to-left letter is one run (the
   rules are in docs/languages.md);
-- inline markup: *emphasis*, **strong** and [text](https://link) — the only markup authors may
-  use; everything else is escaped.
+- escaping: every text from data comes out as HTML-escaped Markup (text/html.py writes the
+  Markdown of statement texts with these functions, run by run).
 """
 
 from __future__ import annotations
@@ -51,11 +51,6 @@ _LATIN_RUN = re.compile(rf"{_LATIN_ITEM}(?: *{_LATIN_ITEM})*")
 _LRI, _PDI = "\u2066", "\u2069"
 _HAS_LATIN_LETTER = re.compile(rf"[{_LATIN_LETTER}]")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+")
-_INLINE = re.compile(
-    r"\*\*(?P<strong>[^*]+)\*\*"
-    r"|\*(?P<em>[^*]+)\*"
-    r"|\[(?P<label>[^\]]+)\]\((?P<href>(?:https?://|mailto:)[^\s)<>\"']+)\)"
-)
 
 
 @dataclass(frozen=True)
@@ -121,24 +116,12 @@ class Localiser:
         placeholder) is one isolated run, its final full stop or bracket included."""
         if self.wholly_latin(text):
             return Markup('<bdi dir="ltr">%s</bdi>') % text
-        return self._isolated(text)
+        return self.isolated(text)
 
-    def markup(self, text: str) -> Markup:
-        """Author text with the small inline markup; anything else is shown as typed."""
-        parts: list[Markup] = []
-        position = 0
-        for match in _INLINE.finditer(text):
-            parts.append(self._isolated(text[position:match.start()]))
-            if match["strong"]:
-                parts.append(Markup("<strong>%s</strong>") % self._isolated(match["strong"]))
-            elif match["em"]:
-                parts.append(Markup("<em>%s</em>") % self._isolated(match["em"]))
-            else:
-                parts.append(Markup('<a href="%s">%s</a>') % (match["href"],
-                                                              self._isolated(match["label"])))
-            position = match.end()
-        parts.append(self._isolated(text[position:]))
-        return Markup("").join(parts)
+    def verbatim(self, text: str) -> Markup:
+        """Text to print exactly as it is (a web address): escaped, digits untouched, and
+        isolated as left-to-right in a right-to-left language."""
+        return Markup('<bdi dir="ltr">%s</bdi>') % text if self.rtl else escape(text)
 
     def plain(self, text: str) -> str:
         """Like `text`, for places that take plain text rather than HTML (CSS `content`): Latin
@@ -160,8 +143,9 @@ class Localiser:
         return self.rtl and bool(_HAS_LATIN_LETTER.search(text)) and not any(
             unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
-    def _isolated(self, text: str) -> Markup:
-        """Part of a right-to-left paragraph: each Latin run isolated where it stands."""
+    def isolated(self, text: str) -> Markup:
+        """A run of a paragraph's text, between its markup: escaped, digits localised, and in a
+        right-to-left language each Latin run isolated where it stands."""
         return Markup("").join(
             Markup('<bdi dir="ltr">%s</bdi>') % part if latin else escape(part)
             for part, latin in self._split(text))

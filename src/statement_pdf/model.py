@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from .yamlsource import YamlDocument
+
+if TYPE_CHECKING:
+    from .text.blocks import TextFile
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -219,6 +222,9 @@ class Layout(Schema):
     """From page 2 on, a header made by the template's `string-set: running-header`."""
     logos: LogoRule | None = None
     """The signatories' logos, for a layout that shows them."""
+    footnotes: Literal["page", "end"] = "page"
+    """Where footnotes are printed: at the foot of the page where they are called, or as
+    endnotes where the template puts `text.endnotes()`."""
 
 
 class Profile(Schema):
@@ -298,31 +304,28 @@ class StatementMeta(Schema):
     media_contacts: list[Contact] = []
     languages: list[LanguageCode] = []
     """The languages it is published in: `check` reports each one without a file."""
+    city: Text | None = None
+    """Where the statement is issued: the dateline reads "<city>, <date>: ..."."""
+    embargo: AwareDatetime | None = None
+    """Not to be published before this moment (with its UTC offset): the press release says
+    so instead of "For immediate release"."""
     letter: LetterMeta | None = None
 
 
-class LetterText(Schema):
-    subject: Text
-    opening: Text
-    body: list[Text] | None = None
-    """The letter's own paragraphs; without them the statement's lead, body and call to action
-    are the letter's body."""
+class FrontMatter(Schema):
+    """What a language's text file (<code>.md) says before its text, between two `---` lines:
+    what is not text to be printed (text/markdown.py reads the rest)."""
 
-
-class StatementText(Schema):
     language: LanguageCode
     status: Literal["source", "draft", "approved"]
     translator_note: Text | None = None
-    title: Text
-    lead: Text
-    body: list[Text] = Field(min_length=1)
-    call_to_action: Text
     keywords: list[Text] = []
     """For the PDF's metadata; a translation without its own uses the source's."""
-    letter: LetterText | None = None
+    city: Text | None = None
+    """The dateline city as this language writes it (statement.yaml's `city` otherwise)."""
     translated_from: dict[str, Fingerprint] | None = None
-    """Translations only: field → fingerprint of the source text it was translated from
-    (written by `statement-pdf translated`, see translations.py)."""
+    """Translations only: block key → fingerprint of the source text it was translated from
+    (written by `statement-pdf translated`, see authoring/translations.py)."""
 
 
 @dataclass(frozen=True)
@@ -365,9 +368,11 @@ class Project:
 class Statement:
     folder: Path
     meta: StatementMeta
-    texts: dict[str, StatementText]
-    documents: dict[str, YamlDocument] = field(default_factory=dict)
-    """statement.yaml as "statement", and each language's file by its code."""
+    texts: dict[str, TextFile]
+    """Each language's text (<code>.md), by its code."""
+    documents: dict[str, YamlDocument | TextFile] = field(default_factory=dict)
+    """statement.yaml as "statement", and each language's file by its code: what a problem is
+    located in."""
 
     @property
     def languages(self) -> list[str]:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from importlib.resources import files
+from pathlib import Path
 
 import pydyf
 from weasyprint import Attachment
@@ -23,8 +24,9 @@ from .render import source_date_epoch
 
 Finisher = Callable[[Document, pydyf.PDF], None]
 POINTS_PER_MM = 72 / 25.4
-ATTACHMENT_MEDIA_TYPE = "application/yaml"
-"""Every attachment is one of the statement's YAML files (RFC 9512)."""
+MEDIA_TYPES = {".yaml": "application/yaml", ".md": "text/markdown"}
+"""Every attachment is one of the statement's files: statement.yaml (RFC 9512) or a language's
+text (RFC 7763)."""
 
 
 def render_options(project: Project, job: Job) -> dict[str, object]:
@@ -78,7 +80,8 @@ def describe_attachments(document: Document, pdf: pydyf.PDF) -> None:
     for item in pdf.objects:
         if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Filespec":
             stream = pdf.objects[int(item["EF"]["F"].split()[0])]
-            stream.extra["Subtype"] = "/" + ATTACHMENT_MEDIA_TYPE.replace("/", "#2f")
+            media_type = MEDIA_TYPES[Path(item["UF"].string).suffix]
+            stream.extra["Subtype"] = "/" + media_type.replace("/", "#2f")
     if "AF" in pdf.catalog:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
 from .yamlerrors import explain
 
 Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Loader(yaml.SafeLoader):
@@ -90,44 +92,51 @@ def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
 
 def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise a list of located problems instead of a traceback."""
+    return parse_yaml(read_text(file), file)
+
+
+def read_text(file: Path) -> str:
+    """A data file's text; a missing or non-UTF-8 file is a located problem."""
     try:
-        text = file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise _fail(file, 1, 1, "file not found") from None
     except UnicodeDecodeError as error:
         raise _fail(file, 1, error.start + 1, "not UTF-8 text (save the file as UTF-8)") from None
-    return parse_yaml(text, file)
 
 
-def parse_yaml(text: str, file: Path) -> YamlDocument:
-    """Parse `text`, read from `file`; raise a list of located problems."""
+def parse_yaml(text: str, file: Path, first_line: int = 1) -> YamlDocument:
+    """Parse YAML `text` that stands in `file` from line `first_line` on (the front matter of a
+    Markdown file starts on line 2), so that every position points into the file."""
+    offset = first_line - 1
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as error:
-        raise _unacceptable(file, text, error) from None
+        raise _unacceptable(file, text, error, offset) from None
     try:
         node = loader.get_single_node()
         if node is None:
-            return YamlDocument(file, None, {(): (1, 1)})
+            return YamlDocument(file, None, {(): (first_line, 1)})
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         explained = explain(error, text)
-        raise _fail(file, explained.line, explained.column, explained.message) from None
+        raise _fail(file, explained.line + offset, explained.column, explained.message) from None
     except yaml.YAMLError as error:
-        raise _fail(file, 1, 1, f"invalid YAML: {error}") from None
+        raise _fail(file, first_line, 1, f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
     document = YamlDocument(file, data)
     problems: list[Problem] = []
-    _collect_marks(node, (), document, problems, set(), _position(node))
+    _collect_marks(node, (), document, problems, set(), _position(node, offset), offset)
     if problems:
         raise InputError(problems)
     return document
 
 
-def _unacceptable(file: Path, text: str, error: yaml.reader.ReaderError) -> InputError:
+def _unacceptable(file: Path, text: str, error: yaml.reader.ReaderError,
+                  offset: int) -> InputError:
     """YAML refuses control characters (such as NUL) anywhere in a file, before parsing."""
-    line = text.count("\n", 0, error.position) + 1
+    line = text.count("\n", 0, error.position) + 1 + offset
     column = error.position - text.rfind("\n", 0, error.position)
     return _fail(file, line, column, f"invalid YAML: character U+{error.character:04X} is not "
                  "allowed in a YAML file (delete it)")
@@ -144,6 +153,7 @@ def _collect_marks(
     problems: list[Problem],
     visited: set[int],
     used_at: tuple[int, int],
+    offset: int = 0,
 ) -> None:
     """Record where each value is; report duplicate keys and aliases.
 
@@ -155,7 +165,7 @@ def _collect_marks(
                                 "here: write the value out in full"))
         return
     visited.add(id(node))
-    document.marks[path] = _position(node)
+    document.marks[path] = _position(node, offset)
     if node.tag == PLACEHOLDER_TAG:
         document.placeholders.add(path)
     if isinstance(node, yaml.MappingNode):
@@ -163,16 +173,65 @@ def _collect_marks(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             if key in seen:
-                problems.append(Problem(document.file, *_position(key_node),
+                problems.append(Problem(document.file, *_position(key_node, offset),
                                         f"duplicate key '{key}'"))
             seen.add(key)
-            document.key_marks[(*path, key)] = _position(key_node)
+            document.key_marks[(*path, key)] = _position(key_node, offset)
             _collect_marks(value_node, (*path, key), document, problems, visited,
-                           _position(key_node))
+                           _position(key_node, offset), offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_marks(item, (*path, index), document, problems, visited, _position(node))
+            _collect_marks(item, (*path, index), document, problems, visited,
+                           _position(node, offset), offset)
 
 
-def _position(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _position(node: yaml.Node, offset: int = 0) -> tuple[int, int]:
+    return node.start_mark.line + 1 + offset, node.start_mark.column + 1
+
+
+def validate(
+    document: YamlDocument, data: object, at: tuple, model: type[M], problems: list[Problem]
+) -> M | None:
+    """`data` (found at `at` in `document`) as a `model`, or None with its problems added,
+    each at the line of the value it is about."""
+    if not isinstance(data, dict):
+        problems.append(document.problem(at, f"expected a mapping of {model.__name__} fields"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            location = (*at, *detail["loc"])
+            problems.append(document.problem(location, _describe(detail),
+                                             at_key=detail["type"] == "extra_forbidden"))
+        return None
+
+
+def _describe(detail: dict) -> str:
+    """pydantic's message, prefixed with the dotted field name the user sees in the file, and
+    said in the author's terms where pydantic's are a programmer's: how to write the value."""
+    field_name = ".".join(str(part) for part in detail["loc"]) or "document"
+    return f"{field_name}: {_explained(detail, field_name.rpartition('.')[2])}"
+
+
+_READ_AS = {bool: "yes/no (true/false)", int: "a number", float: "a number"}
+
+
+def _explained(detail: dict, key: str) -> str:
+    kind, value = detail["type"], detail.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see the template from `statement-pdf new`)"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not have the expected form"
+    if kind.startswith("date_"):
+        return (f"{value!r} is not a date: write dates as YYYY-MM-DD, e.g. 2025-05-28 "
+                f"({detail['msg'].split(', ', 1)[-1]})")
+    if kind == "string_type" and type(value) in _READ_AS:
+        return (f"expected text, but YAML read {value!r} as {_READ_AS[type(value)]}: write it "
+                f"in quotes, {key}: \"{value}\"")
+    if kind == "list_type":
+        return (f"expected a list: write {key}: [first, second] or one “- item” per line "
+                f"under {key}:")
+    return detail["msg"]

@@ -77,6 +77,7 @@ def preflight(
     problems += [] if scope.languages else _missing_languages(project, statement)
     source = statement.meta.source_language
     for code in codes:
+        problems.extend(statement.texts[code].warnings)
         if shared_data_sound:
             problems.extend(glyph_problems(project, statement, code))
         if code != source and source in statement.texts:
@@ -123,10 +124,10 @@ def _missing_languages(project: Project, statement: Statement) -> list[Problem]:
     broken, or a language the project does not know, is reported as what it is)."""
     document = statement.documents["statement"]
     return [
-        document.problem(("languages", index), f"no {code}.yaml: the statement is to be "
+        document.problem(("languages", index), f"no {code}.md: the statement is to be "
                          f"published in {code} but has no translation yet")
         for index, code in enumerate(statement.meta.languages)
-        if code in project.languages and not (statement.folder / f"{code}.yaml").is_file()
+        if code in project.languages and not (statement.folder / f"{code}.md").is_file()
     ]
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..model import Project, Statement
+from ..text.markdown import parse_text
 from ..yamlsource import PLACEHOLDER_TAG, Path_, YamlDocument, parse_yaml
 
 EXAMPLE_ADDRESS = re.compile(
@@ -106,7 +107,8 @@ def template_texts() -> frozenset[str]:
         source = template.read_text(encoding="utf-8")
         for text in (source, _uncommented(source)):
             try:
-                document = parse_yaml(text, Path(template.name))
+                document = (parse_text(text, Path(template.name)) if template.name.endswith(
+                    ".md") else parse_yaml(text, Path(template.name)))
             except InputError:
                 continue  # the commented-out parts do not always make a whole file
             texts.update(_normalised(value) for _, value in document.strings()

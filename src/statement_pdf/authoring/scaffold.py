@@ -1,7 +1,7 @@
 """`statement-pdf new`: a statement folder to fill in, from a template that explains every field.
 
-The templates are data (templates/new/*.yaml in this package), so that improving the guidance
-for authors means editing a commented YAML file. They list the ids this project has configured,
+The templates are data (templates/new/ in this package), so that improving the guidance for
+authors means editing a commented file. They list the ids this project has configured,
 so an author sees at once what a field may contain.
 """
 
@@ -21,7 +21,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def scaffold(project: Project, slug: str, date: dt.date) -> Path:
-    """Create data/statements/<slug>/ with statement.yaml and en.yaml; never overwrite."""
+    """Create data/statements/<slug>/ with statement.yaml and en.md; never overwrite."""
     folder = project.data_dir / "statements" / slug
     if not _SLUG.match(slug):
         raise InputError([Problem(Path(slug), 1, 1, "a statement id uses lower-case letters, "

@@ -1,11 +1,17 @@
-"""Which version of the source text each translation was made from, and what changed since.
+"""Which version of the source text each translation was made from, and what changed since —
+block by block (text/blocks.py: a paragraph, a list item, a quote, a footnote).
 
 The source text keeps changing while translators work. Each translation file therefore records,
-under `translated_from`, a short fingerprint of every source field it was translated from; when
-a source field changes, its fingerprint no longer matches and the field is out of date. The
-fingerprints travel with the translation file (a translator who mails the file back keeps them).
-A copy of the source text itself is kept in translated-from/<code>.yaml beside the statement, so
-that `check` can show what changed in words rather than only that something did.
+under `translated_from` in its front matter, a short fingerprint of every source block it was
+translated from, by the block's key; when a source block changes, its fingerprint no longer
+matches and the block is out of date. The fingerprints travel with the translation file (a
+translator who mails the file back keeps them). A copy of the source file itself is kept in
+translated-from/<code>.md beside the statement, so that `check` can show what changed in words
+rather than only that something did.
+
+A translation is also compared with its source block by block: a block the source has and the
+translation lacks (a list item, a footnote), one it has and the source does not, and a block
+whose links go elsewhere than the source's are reported where they are in the file.
 """
 
 from __future__ import annotations
@@ -15,149 +21,167 @@ from difflib import SequenceMatcher
 from itertools import groupby
 from pathlib import Path
 
-import yaml
-
 from ..atomic import write_atomically
 from ..errors import InputError, Problem, did_you_mean
-from ..model import Statement, StatementText
+from ..model import Statement
+from ..text.blocks import REQUIRED, Block, TextFile, kind_name
+from ..text.markdown import read_text_file
 
 SNAPSHOT_FOLDER = "translated-from"
 FINGERPRINT_LENGTH = 12
 _RECORD_COMMENT = (
-    "# The source text each field was translated from, as fingerprints: written by\n"
+    "# The source text each block was translated from, as fingerprints: written by\n"
     "# `statement-pdf translated`, compared by `statement-pdf check`. Do not edit by hand.\n"
 )
 
 
-_NOT_TRANSLATED = {"language", "status", "translator_note", "keywords", "translated_from"}
-"""Fields of a text file that are not a translation of the source's field of the same name."""
-
-
-def source_fields(text: StatementText) -> dict[str, str]:
-    """Every translatable text by the name the record uses ("title", "body.0", …): walked from
-    the schema's data, so a text field added to the schema is tracked without code here."""
-    return dict(_flatten(text.model_dump(exclude=_NOT_TRANSLATED), ()))
-
-
-def _flatten(value: object, path: tuple[str, ...]) -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(".".join(path), value)]
-    if isinstance(value, dict):
-        return [item for key, inner in value.items() for item in _flatten(inner, (*path, key))]
-    if isinstance(value, list):
-        return [item for index, inner in enumerate(value)
-                for item in _flatten(inner, (*path, str(index)))]
-    return []
-
-
 def fingerprint(text: str) -> str:
-    """Reflowing a paragraph in the YAML file changes no word, so it must not make it stale."""
+    """Reflowing a paragraph in the text file changes no word, so it must not make it stale."""
     normalised = " ".join(text.split())
     return hashlib.sha256(normalised.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
-def field_path(name: str) -> tuple[str | int, ...]:
-    """"letter.body.3" → ("letter", "body", 3): the path `YamlDocument.problem` locates."""
-    return tuple(int(part) if part.isdigit() else part for part in name.split("."))
-
-
 def snapshot_file(statement: Statement, code: str) -> Path:
-    return statement.folder / SNAPSHOT_FOLDER / f"{code}.yaml"
+    return statement.folder / SNAPSHOT_FOLDER / f"{code}.md"
+
+
+def expected_blocks(statement: Statement, code: str) -> dict[str, Block]:
+    """The source blocks translation `code` must translate, by key: those of the required
+    sections, the footnotes, and those of every optional section the translation has. An
+    optional section it leaves out (the letter's, in a language no recipient reads) is not
+    missing here; the layouts that need it say so (letters.letter_problems)."""
+    source = statement.texts[statement.meta.source_language]
+    translation = statement.texts[code]
+    return {block.key: block for block in source.blocks
+            if block.section in (*REQUIRED, "footnotes") or translation.section(block.section)}
 
 
 def translation_problems(statement: Statement, code: str) -> list[Problem]:
-    """Fields of translation `code` that are missing, extra, unrecorded or out of date."""
+    """Blocks of translation `code` that are missing, extra, differently linked, unrecorded or
+    out of date."""
     source_code = statement.meta.source_language
-    source = source_fields(statement.texts[source_code])
     translation = statement.texts[code]
-    document = statement.documents[code]
-    problems = _coverage_problems(statement, code)
-    if translation.translated_from is None:
-        return [*problems, document.problem((), (
-            f"no translated_from record of the {source_code}.yaml text this translation was "
+    problems = [*coverage_problems(statement, code), *structure_problems(statement, code)]
+    record = translation.front.translated_from
+    if record is None:
+        return [*problems, translation.problem((), (
+            f"no translated_from record of the {source_code}.md text this translation was "
             f"made from; once it is up to date, run `statement-pdf translated {statement.folder} "
             f"--lang {code}`"))]
     snapshot = _read_snapshot(snapshot_file(statement, code))
-    translated = source_fields(translation)
-    for name, text in source.items():
-        if name not in translated:
+    for key, block in expected_blocks(statement, code).items():
+        if translation.block(key) is None:
             continue
-        recorded = translation.translated_from.get(name)
+        recorded = record.get(key)
         if recorded is None:
-            problems.append(document.problem(("translated_from",), (
-                f"{name}: no record of the {source_code}.yaml text it was translated from; once it "
-                f"is up to date, run `statement-pdf translated {statement.folder} "
+            problems.append(translation.problem(("translated_from",), (
+                f"{block.name}: no record of the {source_code}.md text it was translated from; "
+                f"once it is up to date, run `statement-pdf translated {statement.folder} "
                 f"--lang {code}`")))
-        elif recorded != fingerprint(text):
-            old = snapshot.get(name)
+        elif recorded != fingerprint(block.text):
+            old = snapshot.get(key)
             known = old is not None and fingerprint(old) == recorded
-            problems.append(document.problem(field_path(name), _stale_message(
-                name, source_code, old if known else None, text)))
+            problems.append(translation.problem(key, _stale_message(
+                block.name, source_code, old if known else None, block.text)))
     return problems
 
 
-def _coverage_problems(statement: Statement, code: str) -> list[Problem]:
-    """Source texts the translation lacks, and texts it has that the source does not, grouped by
-    the field they belong to (paragraphs of one list are reported together)."""
+def stale_blocks(statement: Statement, code: str) -> list[str]:
+    """The keys of the source blocks that translation `code` lacks or translated from an
+    earlier text: what a reader of this translation may be missing."""
+    record = statement.texts[code].front.translated_from or {}
+    translation = statement.texts[code]
+    return [key for key, block in expected_blocks(statement, code).items()
+            if translation.block(key) is None or record.get(key) != fingerprint(block.text)]
+
+
+def coverage_problems(statement: Statement, code: str) -> list[Problem]:
+    """Source blocks the translation lacks, and blocks it has that the source does not, in
+    runs of one kind in one section ("body paragraph 4 to body paragraph 6 are not
+    translated")."""
     source_code = statement.meta.source_language
-    source = list(source_fields(statement.texts[source_code]))
-    translated = list(source_fields(statement.texts[code]))
-    document = statement.documents[code]
+    source = statement.texts[source_code]
+    translation = statement.texts[code]
+    expected = expected_blocks(statement, code)
+    missing = [block for key, block in expected.items() if translation.block(key) is None]
+    extra = [block for block in translation.blocks if source.block(block.key) is None]
     problems = []
-    missing = [name for name in source
-               if name not in translated and _expected(name, statement.texts[code])]
-    for kind, names in (("missing", missing),
-                        ("extra", [name for name in translated if name not in source])):
-        for parent, group in groupby(names, key=_list_parent):
+    for kind, blocks in (("missing", missing), ("extra", extra)):
+        for (section, block_kind), group in groupby(blocks, key=_kind_of):
             group = list(group)
-            count = "" if parent is None else (
-                f" (the {source_code} text has {_paragraphs(source, parent)}, this file "
-                f"{_items(translated, parent)})")
+            count = (f" (the {source_code} text has {_count(source, section, block_kind)}, "
+                     f"this file {_count(translation, section, block_kind)})")
             verb = "is" if len(group) == 1 else "are"
             if kind == "missing":
-                message = f"{_span(group)} {verb} not translated{count}"
+                line, column = _where_missing(translation, group[0])
+                problems.append(Problem(translation.file, line, column,
+                                        f"{_span(group)} {verb} not translated{count}"))
             else:
-                message = f"{_span(group)} {verb} not in {source_code}.yaml{count}"
-            problems.append(document.problem(field_path(group[0]), message))
+                problems.append(translation.problem(group[0].key, (
+                    f"{_span(group)} {verb} not in {source_code}.md{count}")))
     return problems
 
 
-def _expected(name: str, translation: StatementText) -> bool:
-    """A text is expected in a translation when its section is required, or present in the
-    translation. An optional section it leaves out (`letter:` in a language no recipient reads)
-    is not missing here; the layouts that need it report it (publish.letter_problems)."""
-    section = name.split(".")[0]
-    return (StatementText.model_fields[section].is_required()
-            or getattr(translation, section) is not None)
+def structure_problems(statement: Statement, code: str) -> list[Problem]:
+    """A block whose links go to other addresses than the source block's, or that calls
+    another number of footnotes: the reader of the translation would be sent elsewhere."""
+    source_code = statement.meta.source_language
+    source, translation = statement.texts[source_code], statement.texts[code]
+    problems = []
+    for block in translation.blocks:
+        original = source.block(block.key)
+        if original is None:
+            continue
+        for href in [href for href in block.links if href not in original.links]:
+            problems.append(Problem(translation.file, *translation.locate(block, href), (
+                f"{block.name} links to {href}, which the {source_code} text of "
+                f"{original.name} does not (its links: {', '.join(original.links) or 'none'})"
+            )))
+        for href in [href for href in original.links if href not in block.links]:
+            problems.append(translation.problem(block.key, (
+                f"{block.name} has no link to {href}, as the {source_code} text has: keep the "
+                "link around the translated words, [words](address)")))
+        if len(block.footnote_calls) != len(original.footnote_calls):
+            problems.append(translation.problem(block.key, (
+                f"{block.name} calls {len(block.footnote_calls)} footnote(s), the "
+                f"{source_code} text {len(original.footnote_calls)}: keep each [^…] where "
+                "its sentence is")))
+    return problems
 
 
-def _list_parent(name: str) -> str | None:
-    """"body.3" → "body"; None for a field that is not an item of a list."""
-    parent, _, last = name.rpartition(".")
-    return parent if last.isdigit() else None
+def _kind_of(block: Block) -> tuple[str, str]:
+    return block.section, block.kind
 
 
-def _items(names: list[str], parent: str) -> int:
-    return sum(_list_parent(name) == parent for name in names)
+def _count(text: TextFile, section: str, kind: str) -> str:
+    count = sum((block.section, block.kind) == (section, kind) for block in text.blocks)
+    return f"{count} {kind_name(section, kind)}{'' if count == 1 else 's'}"
 
 
-def _paragraphs(names: list[str], parent: str) -> str:
-    count = _items(names, parent)
-    return f"{count} paragraph{'' if count == 1 else 's'}"
+def _where_missing(translation: TextFile, block: Block) -> tuple[int, int]:
+    """Where a missing block belongs: after the last block of its kind in its section, or at
+    its section, or at the start of the file."""
+    before = [other for other in translation.blocks
+              if (other.section, other.kind) == (block.section, block.kind)
+              and other.number < block.number]
+    if before:
+        return before[-1].start_line, before[-1].column
+    section = translation.section(block.section)
+    return (section.line, 1) if section else (1, 1)
 
 
-def _span(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return f"{names[0]} to {names[-1]}"
+def _span(blocks: list[Block]) -> str:
+    if len(blocks) <= 2:
+        return " and ".join(block.name for block in blocks)
+    return f"{blocks[0].name} to {blocks[-1].name}"
 
 
 def _stale_message(name: str, source_code: str, old: str | None, new: str) -> str:
     if old is None:
-        return (f"{name} is out of date: {source_code}.yaml changed since it was translated "
+        return (f"{name} is out of date: {source_code}.md changed since it was translated "
                 f"(the earlier text is not in {SNAPSHOT_FOLDER}/); it now reads: "
                 f"{_shorten(new)}")
-    return (f"{name} is out of date: {source_code}.yaml changed since it was translated: "
+    return (f"{name} is out of date: {source_code}.md changed since it was translated: "
             f"{word_diff(old, new)}")
 
 
@@ -196,24 +220,21 @@ def _read_snapshot(file: Path) -> dict[str, str]:
     """The snapshot only adds detail to a report, so a missing or hand-mangled one is treated
     as absent: the fingerprints in the translation file remain the record."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {block.key: block.text for block in read_text_file(file).blocks}
+    except InputError:
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(key): value for key, value in data.items() if isinstance(value, str)}
 
 
 def record_translations(statement: Statement, codes: list[str] | None) -> list[str]:
     """Record translations `codes` (None: all) as made from the current source text. Nothing is
-    written unless every one of them exists, lacks no text of the source and adds none."""
+    written unless every one of them exists, lacks no block of the source and adds none."""
     translations = statement.languages[1:]
-    problems = [Problem(statement.folder, 1, 1, f"no translation {code}.yaml"
+    problems = [Problem(statement.folder, 1, 1, f"no translation {code}.md"
                         f"{did_you_mean(code, translations)} (translations: "
                         f"{', '.join(translations) or 'none'})")
                 for code in codes or [] if code not in translations]
     chosen = [code for code in translations if codes is None or code in codes]
-    problems += [problem for code in chosen for problem in _coverage_problems(statement, code)]
+    problems += [problem for code in chosen for problem in coverage_problems(statement, code)]
     if problems:
         raise InputError(problems)
     for code in chosen:
@@ -222,28 +243,28 @@ def record_translations(statement: Statement, codes: list[str] | None) -> list[s
 
 
 def stamp(statement: Statement, code: str) -> None:
-    """Record that translation `code` is a translation of the current source text: rewrite its
-    `translated_from` fingerprints of the texts it translates, and keep a copy of them."""
-    source_code = statement.meta.source_language
-    translated = source_fields(statement.texts[code])
-    source = {name: text for name, text in source_fields(statement.texts[source_code]).items()
-              if name in translated}
-    file = statement.documents[code].file
-    record = {name: fingerprint(text) for name, text in source.items()}
-    write_atomically(file, _with_record(file.read_text(encoding="utf-8"), record).encode())
-    header = (f"# The {source_code} text that {code}.yaml was translated from, as recorded by "
-              f"`statement-pdf translated`.\n# Generated; `statement-pdf check` shows what "
-              f"changed in {source_code}.yaml since.\n")
-    dumped = yaml.safe_dump(source, allow_unicode=True, sort_keys=False, width=100)
-    write_atomically(snapshot_file(statement, code), (header + dumped).encode())
+    """Record that translation `code` is a translation of the current source text: rewrite the
+    `translated_from` fingerprints of the blocks it translates, and keep a copy of the source
+    file."""
+    source = statement.texts[statement.meta.source_language]
+    translation = statement.texts[code]
+    record = {key: fingerprint(block.text)
+              for key, block in expected_blocks(statement, code).items()
+              if translation.block(key) is not None}
+    file = translation.file
+    write_atomically(file, with_record(file.read_text(encoding="utf-8"), record).encode())
+    write_atomically(snapshot_file(statement, code), source.source.encode())
 
 
-def _with_record(text: str, record: dict[str, str]) -> str:
-    """`text` without its old record (the comment above it, the key and its indented lines),
-    with the new record appended at the end of the file."""
+def with_record(text: str, record: dict[str, str]) -> str:
+    """The text file `text` with its front matter's `translated_from` record (the comment above
+    it, the key and its indented lines) replaced by `record`, at the end of the front matter;
+    the rest of the file is left as it is."""
+    lines = text.splitlines(keepends=True)
+    end = next(index for index in range(1, len(lines)) if lines[index].rstrip() == "---")
     kept: list[str] = []
     in_record = False
-    for line in text.replace(_RECORD_COMMENT, "").splitlines(keepends=True):
+    for line in "".join(lines[1:end]).replace(_RECORD_COMMENT, "").splitlines(keepends=True):
         if line.startswith("translated_from:"):
             in_record = True
         elif in_record and (line.startswith((" ", "\t")) or not line.strip()):
@@ -251,5 +272,7 @@ def _with_record(text: str, record: dict[str, str]) -> str:
         else:
             in_record = False
             kept.append(line)
-    entries = "".join(f'  {name}: "{value}"\n' for name, value in record.items())
-    return "".join(kept).rstrip("\n") + "\n\n" + _RECORD_COMMENT + "translated_from:\n" + entries
+    entries = "".join(f'  {key}: "{value}"\n' for key, value in record.items())
+    front = "".join(kept).rstrip("\n") + "\n" if "".join(kept).strip() else ""
+    return (lines[0] + front + _RECORD_COMMENT + "translated_from:\n" + entries
+            + "".join(lines[end:]))

@@ -39,7 +39,7 @@ def new(
     except InputError as error:
         report_problems(error, consequence="nothing was created.")
         raise typer.Exit(2) from None
-    out.print(f"created {folder}: fill in statement.yaml and en.yaml, then run "
+    out.print(f"created {folder}: fill in statement.yaml and en.md, then run "
               f"`statement-pdf check {slug}`", markup=False, soft_wrap=True)
 
 
@@ -93,5 +93,5 @@ def translated(
         report_problems(error, consequence="nothing was recorded.")
         raise typer.Exit(2) from None
     for code in recorded:
-        out.print(f"recorded {code}.yaml as translated from the current "
-                  f"{statement.meta.source_language}.yaml", markup=False)
+        out.print(f"recorded {code}.md as translated from the current "
+                  f"{statement.meta.source_language}.md", markup=False)

@@ -11,8 +11,8 @@ what uses it.
 
 The inputs are found by rule, not listed by hand, so a new kind of data file is picked up
 without touching this module: everything under data/ except the statements and the language
-registry is shared; a statement's files named after one of its languages (`ur.yaml`,
-`translated-from/ur.yaml`) are that language's, all its other files are the statement's; a
+registry is shared; a statement's files named after one of its languages (`ur.md`,
+`translated-from/ur.md`) are that language's, all its other files are the statement's; a
 layout is its folder plus the files the layouts share at the top of layouts/.
 
 The manifest must never claim more than is true: it is written atomically, entries whose file is
@@ -75,7 +75,7 @@ def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None)
 
     def of_language(code: str) -> str:
         """A language's files: its text, and whatever is kept per language beside it (such as
-        translated-from/<code>.yaml)."""
+        translated-from/<code>.md)."""
         return digest(("language files", job.statement.folder, code),
                       lambda: (path for path in statement_files if path.stem == code))
 
