@@ -174,7 +174,7 @@ def test_check_goes_on_when_shared_data_is_broken(project_copy: Path,
     lines = _problem_lines(run_cli("check", "data/statements/demo", "--no-measure"))
     assert any(line.startswith("error: website: 'rsf.org' does not have") for line in lines)
     assert any(line.startswith("error: colours.primary: 'navy'") for line in lines)
-    assert any(line.startswith("error: body.0 is out of date") for line in lines), lines
+    assert any(line.startswith("error: body paragraph 1 is out of date") for line in lines), lines
     assert any("draft translation" in line for line in lines)
     assert not any("unknown organisation" in line or "unknown brand" in line
                    for line in lines), "a broken entry is not an unknown one"
@@ -189,5 +189,5 @@ def test_check_goes_on_when_the_folder_and_the_id_differ(project_copy: Path,
     (folder / "demo").rename(folder / "demo-2")
     lines = _problem_lines(run_cli("check", "demo-2", "--no-measure"))
     assert "error: id 'demo' must match the folder name 'demo-2'" in lines
-    assert any(line.startswith("error: body.0 is out of date") for line in lines), lines
+    assert any(line.startswith("error: body paragraph 1 is out of date") for line in lines), lines
     assert any("draft translation" in line for line in lines)

@@ -84,7 +84,7 @@ def test_the_templates_text_is_a_placeholder(scaffolded: Path) -> None:
     result = run_cli("check", SLUG, "--no-measure")
     assert result.exit_code == 0
     found = "\n".join(_placeholders(result.output))
-    for text in ("Write the headline here", "Write the first paragraph here.",
+    for text in ("Write the headline here", "Write the first paragraph of the body here. …",
                  "Write what the signatories call for here.", "Press office (replace this)"):
         assert f"“{text}” is the text of the `statement-pdf new` template" in found, found
     assert "press@example.org is an example address" in found
