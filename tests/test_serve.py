@@ -74,7 +74,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
 @pytest.fixture
 def restored(served: Served) -> Iterator[Served]:
     """The served copy, with the statement's files as they were put back afterwards."""
-    before = {file: file.read_bytes() for file in served.folder.glob("*.yaml")}
+    before = {file: file.read_bytes() for file in served.folder.glob("*.*")}
     yield served
     for file, content in before.items():
         file.write_bytes(content)
@@ -119,11 +119,11 @@ def test_a_page_image_is_only_served_for_the_pdf_on_disk(served: Served) -> None
 
 def test_problems_link_to_their_file_and_line(served: Served) -> None:
     page = served.get(f"/s/{STATEMENT_ID}/summary")
-    link = f"/source/data/statements/{STATEMENT_ID}/ur.yaml#L5"
+    link = f"/source/data/statements/{STATEMENT_ID}/ur.md#L6"
     assert f'href="{link}"' in page  # the draft warning on `status: draft`
-    assert "ur.yaml:5:9</code></a>" in page
+    assert "ur.md:6:9</code></a>" in page
     source = served.get(link.split("#")[0])
-    assert '<li id="L5"><code>status: draft' in source
+    assert '<li id="L6"><code>status: draft' in source
 
 
 @pytest.fixture
@@ -198,10 +198,10 @@ def test_the_pages_use_the_projects_fonts(served: Served) -> None:
 def test_a_failing_document_shows_its_error_over_its_last_good_pages(restored: Served) -> None:
     good = {language: restored.document(language) for language in LANGUAGES}
     restored.events.clear()
-    ur = restored.edit("ur.yaml", "lead: >-\n", "lead: >-\n  ☃\n")
+    ur = restored.edit("ur.md", "::: lead\n", "::: lead\n☃ ")
     failed = restored.document("ur")
     assert failed["sha256"] == good["ur"]["sha256"] and failed["pages"] == 2
-    assert "ur.yaml:12:7: error: U+2603 SNOWMAN has no glyph in the Urdu fonts" in failed[
+    assert "ur.md:26:1: error: U+2603 SNOWMAN has no glyph in the Urdu fonts" in failed[
         "error"]
     card = restored.get(f"/s/{STATEMENT_ID}/card/ur/press.pdf")
     assert 'data-state="failed"' in card and 'class="pages stale"' in card
@@ -212,12 +212,13 @@ def test_a_failing_document_shows_its_error_over_its_last_good_pages(restored: S
         "ur/press.pdf"}
     assert all(restored.document(language) == good[language] for language in LANGUAGES[:3])
     summary = restored.get(f"/s/{STATEMENT_ID}/summary")
-    assert f'href="/source/{ur.relative_to(restored.root)}#L12"' in summary
+    assert f'href="/source/{ur.relative_to(restored.root)}#L26"' in summary
 
 
 def test_a_document_over_its_page_limit_is_a_problem(restored: Served) -> None:
-    body = (restored.folder / "en.yaml").read_text(encoding="utf-8").split("body:\n", 1)[1]
-    restored.edit("en.yaml", "body:\n", "body:\n" + body.split("\ncall_to_action")[0] * 2 + "\n")
+    text = (restored.folder / "en.md").read_text(encoding="utf-8")
+    body = text.split("\n:::\n\n", 1)[1].split("::: call-to-action")[0]
+    restored.edit("en.md", "::: call-to-action", body + "::: call-to-action")
     assert restored.document("en")["pages"] == 3
     summary = restored.get(f"/s/{STATEMENT_ID}/summary")
     assert "press.pdf in en: 3 pages, limit 2 (page_limit in layouts/press/layout.yaml); " \
@@ -225,10 +226,10 @@ def test_a_document_over_its_page_limit_is_a_problem(restored: Served) -> None:
 
 
 def test_statement_text_is_escaped_everywhere(restored: Served) -> None:
-    restored.edit("en.yaml", "title: >-\n", f"title: >-\n  {INJECTION}\n")
+    restored.edit("en.md", "\n\n# ", f"\n\n# {INJECTION} ")
     pages = [restored.get(path) for path in (
         "/", f"/s/{STATEMENT_ID}", f"/s/{STATEMENT_ID}/card/en/press.pdf",
-        f"/s/{STATEMENT_ID}/summary", f"/source/data/statements/{STATEMENT_ID}/en.yaml")]
+        f"/s/{STATEMENT_ID}/summary", f"/source/data/statements/{STATEMENT_ID}/en.md")]
     for page in pages:
         assert "<script>alert" not in page and '<img src="file:' not in page
     escaped = "&lt;img src=&#34;file:///etc/passwd&#34;&gt; &lt;script&gt;alert(1)&lt;/script&gt;"

@@ -129,7 +129,7 @@ def test_a_saved_edit_shows_without_reloading_the_page(page: Page, server: Serve
     page.evaluate("() => { window.sameDocument = true; }")
     image = page.locator(f"{card('en')} .pages img").first
     before = image.get_attribute("src")
-    server.edit("en.yaml", "lead: >-\n", "lead: >-\n  Today, a changed lead paragraph.\n")
+    server.edit("en.md", "::: lead\n", "::: lead\nToday, a changed lead paragraph.\n")
     page.wait_for_function(
         """([selector, before]) => {
             const image = document.querySelector(selector);
@@ -149,16 +149,16 @@ def test_a_saved_edit_shows_without_reloading_the_page(page: Page, server: Serve
 
 def test_a_failing_document_shows_its_error_over_its_last_good_pages_greyed(
         page: Page, server: Server) -> None:
-    original = (server.folder / "ur.yaml").read_text(encoding="utf-8")
-    server.edit("ur.yaml", "lead: >-\n", "lead: >-\n  ☃\n")
+    original = (server.folder / "ur.md").read_text(encoding="utf-8")
+    server.edit("ur.md", "::: lead\n", "::: lead\n☃ ")
     try:
         failed = page.wait_for_selector(f"{card('ur')}[data-state=failed]", timeout=WAIT_MS)
-        assert "ur.yaml:12:7: error: U+2603 SNOWMAN has no glyph" in failed.inner_text()
+        assert "ur.md:26:1: error: U+2603 SNOWMAN has no glyph" in failed.inner_text()
         greyed = page.locator(f"{card('ur')} .pages.stale img").first
         assert "grayscale(1)" in greyed.evaluate("image => getComputedStyle(image).filter")
         assert page.locator(f"{card('en')}[data-state=made]").count() == 1
     finally:
-        (server.folder / "ur.yaml").write_text(original, encoding="utf-8")
+        (server.folder / "ur.md").write_text(original, encoding="utf-8")
     page.wait_for_selector(f"{card('ur')}[data-state=made]", timeout=WAIT_MS)
     assert page.locator(f"{card('ur')} .pages.stale").count() == 0
 
@@ -166,7 +166,7 @@ def test_a_failing_document_shows_its_error_over_its_last_good_pages_greyed(
 def test_statement_text_shows_as_text(page: Page, server: Server) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    server.edit("en.yaml", "title: >-\n", f"title: >-\n  {INJECTION}\n")
+    server.edit("en.md", "\n\n# ", f"\n\n# {INJECTION} ")
     title = f"{card('en')} .title"
     page.wait_for_function("selector => document.querySelector(selector).textContent"
                            ".includes('<script>')", arg=title, timeout=WAIT_MS)
