@@ -75,3 +75,11 @@ def english_press(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press", "--out", out)
     assert result.exit_code == 0, result.output
     return out / STATEMENT_ID / "en" / "press.pdf"
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory):
+    """The test PKI (tests/pki.py): root, intermediate, signer, timestamp authority, server."""
+    from pki import make_pki
+
+    return make_pki(tmp_path_factory.mktemp("pki"))

@@ -20,9 +20,12 @@ from pdfua import Severity, validate
 from PIL import Image
 from typer.testing import CliRunner
 
+from pki import PASSWORD
 from statement_pdf.cli import app
+from statement_pdf.delivery.keys import load_seal
 from statement_pdf.load import load_project, load_statement
 from statement_pdf.localise import Localiser
+from statement_pdf.model import Signing
 
 REPO = Path(__file__).resolve().parents[1]
 STATEMENT_ID = "2025-05-28-pakistan-afghan-deportations"
@@ -36,6 +39,10 @@ XMP_CLAIMS = {
                 ("http://www.aiim.org/pdfa/ns/id/", "conformance", "A")],
     "print": [("http://www.npes.org/pdfx/ns/id/", "GTS_PDFXVersion", "PDF/X-4")],
 }
+SIGNED = "archive, signed"
+"""The archive files with a PAdES signature appended (delivery/pades.py): the PDF/A checks
+run on them too, since signing must keep the claims true."""
+XMP_CLAIMS[SIGNED] = XMP_CLAIMS["archive"]
 
 
 def run_cli(*args: str) -> tuple[int, str]:
@@ -60,8 +67,8 @@ def languages(project_root: Path, statement_dir: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def built(project_root: Path, statement_dir: Path, tmp_path_factory: pytest.TempPathFactory,
-          languages: list[str]) -> dict[tuple[str, str], Path]:
-    """(profile, language) -> the press release PDF."""
+          languages: list[str], pki) -> dict[tuple[str, str], Path]:
+    """(profile, language) -> the press release PDF; SIGNED: the archive file, signed."""
     outputs = {}
     for profile in PROFILES:
         out = tmp_path_factory.mktemp(profile)
@@ -70,6 +77,12 @@ def built(project_root: Path, statement_dir: Path, tmp_path_factory: pytest.Temp
         assert code == 0, output
         for language in languages:
             outputs[profile, language] = out / STATEMENT_ID / language / "press.pdf"
+    seal = load_seal(Signing(key=str(pki.signer_p12), password_env="TEST_PROFILES_PASSWORD"),
+                     project_root, lambda prompt: PASSWORD)
+    signed = tmp_path_factory.mktemp("signed")
+    for language in languages:
+        outputs[SIGNED, language] = signed / f"{language}.pdf"
+        outputs[SIGNED, language].write_bytes(seal.sign(outputs["archive", language].read_bytes()))
     return outputs
 
 
@@ -114,7 +127,7 @@ def squeeze(text: str) -> str:
 # --- every profile ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", [*PROFILES, SIGNED])
 def test_every_file_passes_qpdf_and_embeds_every_font(built, languages, profile):
     for language in languages:
         pdf = built[profile, language]
@@ -128,7 +141,7 @@ def test_every_file_passes_qpdf_and_embeds_every_font(built, languages, profile)
             assert embedded == "yes", f"{language}/{profile}: font not embedded: {row}"
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", [*PROFILES, SIGNED])
 def test_xmp_declares_the_part_the_profile_claims(built, languages, profile):
     for language in languages:
         pdf = built[profile, language]
@@ -140,7 +153,7 @@ def test_xmp_declares_the_part_the_profile_claims(built, languages, profile):
             assert not xmp_values(pdf, namespace, name), f"{profile} claims {namespace}{name}"
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", [*PROFILES, SIGNED])
 def test_metadata_says_what_the_statement_is(built, statement_dir, project_root, profile):
     project = load_project(project_root)
     statement = load_statement(statement_dir, project)
@@ -154,7 +167,7 @@ def test_metadata_says_what_the_statement_is(built, statement_dir, project_root,
     for org_id in statement.meta.signatories:
         assert project.organisations[org_id].name in info["Author"]
     assert info["CreationDate"].startswith(statement.meta.date.isoformat())
-    assert info["Creator"].endswith(f"profile {profile}")
+    assert info["Creator"].endswith(f"profile {profile.split(',')[0]}")
     assert info["Tagged"] == "yes"
     with pikepdf.open(built[profile, "en"]) as pdf:
         assert str(pdf.Root.Lang) == "en"
@@ -248,9 +261,10 @@ def test_structure_tree_of_rtl_documents_holds_their_text(built, statement_dir, 
 # --- archive: PDF/A-3a with the sources ----------------------------------------------------------
 
 
+@pytest.mark.parametrize("profile", ["archive", SIGNED])
 def test_archive_carries_the_statement_and_the_translation_used(built, statement_dir,
-                                                                 tmp_path):
-    pdf = built["archive", "ur"]
+                                                                 tmp_path, profile):
+    pdf = built[profile, "ur"]
     listing = tool("pdfdetach", "-list", pdf)
     assert set(re.findall(r"^\d+: (.+)$", listing, re.M)) == {"statement.yaml", "ur.md",
                                                                "en.md"}

@@ -22,7 +22,8 @@ Around it:
                 translations (what changed since a translation was made), scaffold (`new`)
     serve/      `statement-pdf serve`: every language's real pages side by side in the
                 browser, rendered again a moment after each save
-    inspect_pdf reads a finished PDF back
+    delivery/   signing the letters (PAdES) and sending them by e-mail, never twice
+    inspect_pdf reads a finished PDF back (and its signatures)
     cli/        a thin Typer layer on top, one module per group of commands
 """
 

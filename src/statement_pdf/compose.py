@@ -132,6 +132,7 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "brand": {"name": local.text(brand_words.name), "alt": brand_words.name,
                   "footer": local.text(brand_words.footer),
                   "logo": _data_url(project, brand.logo)},
+        "signature_field": project.layouts[job.variant].signature_field is not None,
         "generated_css": _generated_css(project, job, local),
         "metadata": _metadata(project, job, local, signatories),
     }
@@ -203,7 +204,8 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f"--heading-font: {_font_stack(language.fonts.heading)}; "
         f"--text-font-latin: {_font_stack(_latin_first(project, language.fonts.text))}; "
         f"--heading-font-latin: {_font_stack(_latin_first(project, language.fonts.heading))}; "
-        f"{_window_properties(layout, job.paper, language.line_height)}}}",
+        f"{_window_properties(layout, job.paper, language.line_height)}"
+        f"{_signature_properties(layout)}}}",
         _page_css(job.paper, local, brand, _latin_first(project, language.fonts.heading)),
         _colour_profile_css(job_profile(project, job)),
         _continuation_css(layout, local),
@@ -244,6 +246,16 @@ def _window_properties(layout: Layout, paper: str, language_line_height: float) 
             f"--window-return-zone: {window.return_zone}mm; --window-line: {line:.3f}mm; "
             f"--window-font-size: {window.font_size}pt; "
             f"--fold-1: {window.folds[0]}mm; --fold-2: {window.folds[1]}mm; ")
+
+
+def _signature_properties(layout: Layout) -> str:
+    """The size of the visible signature field the layout asks for, --signature-width and
+    --signature-height (mm): the box the template reserves for it (delivery/pades.py places
+    the signature's widget exactly there)."""
+    field = layout.signature_field
+    if field is None:
+        return ""
+    return f"--signature-width: {field.width}mm; --signature-height: {field.height}mm; "
 
 
 def _continuation_css(layout: Layout, local: Localiser) -> str:

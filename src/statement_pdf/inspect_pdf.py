@@ -4,7 +4,8 @@ Before a letter goes to a registry or a press release to a print shop, a person 
 what they are sending: which standard it claims (the XMP identification schemas), which of our
 profiles made it, the paper and the print boxes, whether every font is embedded, the language,
 whether it is tagged, the metadata, the bookmarks and the attached source files. Everything here
-is read with pikepdf from the PDF alone, so it works on any PDF, ours or not.
+is read with pikepdf from the PDF alone, so it works on any PDF, ours or not. Signatures are
+read with pyHanko (delivery/verify.py), loaded only for a PDF that has one.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from .errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from .delivery.verify import SignatureReport
 
 POINTS_PER_MM = 72 / 25.4
 PAPER_NAMES = {(210, 297): "A4", (216, 279): "Letter", (148, 210): "A5", (297, 420): "A3"}
@@ -65,12 +70,22 @@ class Report:
     links: int
     fonts: list[Font] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    signatures: list[SignatureReport] = field(default_factory=list)
+
+    @property
+    def signatures_hold(self) -> bool:
+        """No signature is broken, covers only part of the file, or fails the trust asked
+        for."""
+        return all(signature.intact and signature.covers_whole_file
+                   and signature.trusted is not False for signature in self.signatures)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def inspect_pdf(path: Path) -> Report:
+def inspect_pdf(path: Path, trust: list[Path] | None = None) -> Report:
+    """What the PDF at `path` claims and contains; its signatures are judged against the
+    certificates in `trust` (none: the chain is not judged)."""
     try:
         pdf = pikepdf.open(path)
     except (OSError, pikepdf.PdfError) as error:
@@ -99,6 +114,7 @@ def inspect_pdf(path: Path) -> Report:
                       if annotation.get("/Subtype") == "/Link"),
             fonts=_fonts(pdf),
             attachments=_attachments(pdf),
+            signatures=_signatures(path, trust) if _has_signatures(pdf) else [],
         )
 
 
@@ -130,7 +146,25 @@ def describe(report: Report) -> list[str]:
     lines.append(f"attachments: {len(report.attachments) or 'none'}")
     lines += [f"  {item.name} ({item.relationship}, {item.media_type}, {item.bytes:,} bytes)"
               for item in report.attachments]
+    lines.append(f"signatures:  {len(report.signatures) or 'none'}")
+    for signature in report.signatures:
+        lines += _describe_signature(signature)
     return lines
+
+
+def _describe_signature(signature: SignatureReport) -> list[str]:
+    time = (f"{signature.timestamp} (certified by a timestamp server)" if signature.timestamp
+            else f"{signature.signed_at or 'not given'} (as the signer's computer claimed)")
+    return [
+        f"  {signature.field}: signed by {signature.signer}",
+        f"    time:      {time}",
+        f"    level:     {signature.level}",
+        "    intact:    " + ("yes, the signed bytes are unchanged" if signature.intact
+                             else "NO: the document was ALTERED after it was signed"),
+        "    coverage:  " + ("the whole file" if signature.covers_whole_file
+                             else "NOT the whole file: something was added after signing"),
+        f"    trust:     {signature.trust_detail}",
+    ]
 
 
 def _box_size(page: pikepdf.Page, box: str) -> tuple[float, float]:
@@ -230,6 +264,18 @@ def _embedded(font: pikepdf.Dictionary) -> bool:
     descriptor_owner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
     descriptor = descriptor_owner.get("/FontDescriptor", {})
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _has_signatures(pdf: pikepdf.Pdf) -> bool:
+    form = pdf.Root.get("/AcroForm")
+    return form is not None and any(
+        field.get("/FT") == "/Sig" and "/V" in field for field in form.get("/Fields", []))
+
+
+def _signatures(path: Path, trust: list[Path] | None) -> list[SignatureReport]:
+    from .delivery.verify import read_signatures
+
+    return read_signatures(path, trust)
 
 
 def _attachments(pdf: pikepdf.Pdf) -> list[Attachment]:

@@ -8,9 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from .yamlsource import YamlDocument
 
@@ -84,6 +92,29 @@ class Labels(Schema):
     """Only languages that letters are written in need these."""
 
 
+COVER_NOTE_FIELDS = ("salutation", "subject", "date", "reference", "contact", "close",
+                     "sender")
+"""What a cover note may name: filled in for each letter by delivery/message.py."""
+
+
+class CoverNote(Schema):
+    """The short text of the e-mail a letter is attached to (`statement-pdf send`), in the
+    letter's language, with {placeholders} from COVER_NOTE_FIELDS. A translation we wrote
+    ourselves is a draft until a native speaker has reviewed it: `send` refuses drafts."""
+
+    status: Literal["approved", "draft"]
+    text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _known_placeholders(cls, text: str) -> str:
+        named = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+        if unknown := named - set(COVER_NOTE_FIELDS):
+            raise ValueError(f"unknown placeholder(s) {', '.join(sorted(unknown))} (expected: "
+                             f"{', '.join(COVER_NOTE_FIELDS)})")
+        return text
+
+
 class Language(Schema):
     code: LanguageCode
     name: Text
@@ -98,6 +129,8 @@ class Language(Schema):
     dates: DateForms
     quotes: Quotes
     labels: Labels
+    cover_note: CoverNote | None = None
+    """Only languages that letters are e-mailed in need one."""
 
 
 # --- the bundled fonts (assets/fonts/fonts.yaml) ---------------------------------------------
@@ -143,6 +176,24 @@ class BrandWords(Schema):
     footer: Text
 
 
+class Signing(Schema):
+    """How the coalition signs its documents (PAdES, see delivery/sign.py). Key and
+    certificate files are named here, never their password: that comes from the environment
+    variable `password_env` or is asked for. Relative paths are relative to the project's
+    root; a key is best kept outside the project (`~/...`)."""
+
+    key: Text
+    """A PKCS#12 file (.p12/.pfx: key, certificate and chain), or a PEM private key."""
+    certificate: Text | None = None
+    """With a PEM key: the PEM certificate, followed by the intermediate certificates."""
+    password_env: Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")] = (
+        "STATEMENT_PDF_SIGNING_PASSWORD")
+    timestamp_url: WebAddress | None = None
+    """An RFC 3161 timestamp server: the signatures are PAdES B-T instead of B-B."""
+    variants: list[Id] = Field(default=["letter"], min_length=1)
+    """Which documents are signed: letters, and press releases if `press` is added."""
+
+
 class Brand(Schema):
     id: Id
     name: Text
@@ -150,6 +201,8 @@ class Brand(Schema):
     logo: Text
     footer: Text
     translations: dict[LanguageCode, BrandWords] = {}
+    signing: Signing | None = None
+    """Every statement of the brand is signed so, unless its statement.yaml says otherwise."""
 
     def words(self, code: str) -> BrandWords:
         """The brand's name and footer in language `code`, or the original ones."""
@@ -203,6 +256,15 @@ class LogoRule(Schema):
     """A bitmap logo with fewer pixels per inch at its printed size is warned about."""
 
 
+class SignatureField(Schema):
+    """A visible signature field, in millimetres: the template marks where it goes with an
+    element of id `signature-field`, which the layout's CSS sizes with --signature-width and
+    --signature-height."""
+
+    width: float = Field(gt=5, le=200)
+    height: float = Field(gt=5, le=100)
+
+
 class Layout(Schema):
     variant: Id
     template: Text
@@ -225,6 +287,8 @@ class Layout(Schema):
     footnotes: Literal["page", "end"] = "page"
     """Where footnotes are printed: at the foot of the page where they are called, or as
     endnotes where the template puts `text.endnotes()`."""
+    signature_field: SignatureField | None = None
+    """When the document is signed, the signature is visible there; without it, invisible."""
 
 
 class Profile(Schema):
@@ -268,7 +332,8 @@ class Recipient(Schema):
     office: Text
     address: list[Text] = Field(min_length=1)
     country: Text
-    email: EmailAddress | None = None
+    email: list[EmailAddress] = []
+    """Where `statement-pdf send` delivers the letter (each address gets it)."""
     languages: dict[LanguageCode, RecipientLanguage] = Field(min_length=1)
 
 
@@ -287,12 +352,20 @@ class Signer(Schema):
     organisation: Id
 
 
+class LetterEmail(Schema):
+    """Addresses copied on every e-mail of the letter (`statement-pdf send`)."""
+
+    cc: list[EmailAddress] = []
+    bcc: list[EmailAddress] = []
+
+
 class LetterMeta(Schema):
     recipients: list[Id] = Field(min_length=1)
     cc: list[Id] = []
     """Recipients shown as copied on every letter (except the one addressed to them)."""
     reference: Text = "{statement}/{recipient}"
     signers: list[Signer] = []
+    email: LetterEmail = LetterEmail()
 
 
 class StatementMeta(Schema):
@@ -310,6 +383,8 @@ class StatementMeta(Schema):
     """Not to be published before this moment (with its UTC offset): the press release says
     so instead of "For immediate release"."""
     letter: LetterMeta | None = None
+    signing: Signing | None = None
+    """Overrides the brand's `signing:`."""
 
 
 class FrontMatter(Schema):

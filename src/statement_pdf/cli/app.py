@@ -8,6 +8,7 @@ name only (`--lang CODE`), as a person writes them.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -85,6 +86,13 @@ def report_problems(error: InputError, consequence: str = "nothing was rendered.
     for problem in error.problems:
         err.print(str(problem), markup=False, soft_wrap=True)
     err.print(f"{len(error.problems)} problem(s); {consequence}", markup=False)
+
+
+def ask_password(prompt: str) -> str | None:
+    """A password is typed, never stored: asked only where someone can answer."""
+    if not sys.stdin.isatty():
+        return None
+    return typer.prompt(prompt, hide_input=True, err=True)
 
 
 def project_here() -> Project:

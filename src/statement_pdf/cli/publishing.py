@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..delivery.sign import seal_for_build
 from ..errors import InputError, OutputError
 from ..load import find_project_root, load_project, load_statement
 from ..publish import plan, run, run_combined
 from ..publish.batch import LocalPool
 from ..publish.report import Summary, progress_bar, summary_table
 from ..publish.report import as_json as report_json
-from .app import PUBLISHING, app, err, out, report_problems
+from .app import PUBLISHING, app, ask_password, err, out, report_problems
 from .arguments import (
     DEFAULT_JOBS,
     Jobs,
@@ -61,6 +62,20 @@ def build(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print one JSON document describing every output, and nothing else "
         "on standard output.")] = False,
+    sign: Annotated[bool | None, typer.Option(
+        "--sign/--no-sign", help="Sign the letters (PAdES) with the key of the `signing:` "
+        "section or --signing-key; default: signed when a `signing:` section is set up.",
+        show_default=False)] = None,
+    signing_key: Annotated[Path | None, typer.Option(
+        "--signing-key", metavar="FILE", help="PKCS#12 file, or PEM private key (with "
+        "--signing-cert); its password from STATEMENT_PDF_SIGNING_PASSWORD or a prompt.")
+    ] = None,
+    signing_cert: Annotated[Path | None, typer.Option(
+        "--signing-cert", metavar="FILE", help="PEM certificate of a PEM key, followed by "
+        "its chain.")] = None,
+    timestamp_url: Annotated[str | None, typer.Option(
+        "--timestamp-url", metavar="URL", help="RFC 3161 timestamp server: PAdES B-T "
+        "instead of B-B.")] = None,
 ) -> None:
     """Render a statement: OUT/<statement-id>/<lang>/<variant>.pdf for each language and variant.
 
@@ -77,6 +92,8 @@ def build(
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
         planned = plan(project, statement, lang, variant, paper.value, profile, recipient)
+        seal = seal_for_build(project, statement, sign, ask_password, signing_key,
+                              signing_cert, timestamp_url)
     except InputError as error:
         report_problems(error)
         raise typer.Exit(2) from None
@@ -85,7 +102,7 @@ def build(
     try:
         with progress_bar(err, len(planned), enabled=not (quiet or as_json)) as progress:
             outcomes = run(project, planned, out_dir, emit_html, executor=LocalPool(jobs),
-                           force=force, progress=progress)
+                           force=force, progress=progress, seal=seal)
         if combined:
             outcomes += run_combined(project, planned, out_dir, force=force)
     except KeyboardInterrupt:
@@ -122,15 +139,20 @@ def inspect(
     pdf_file: Annotated[Path, typer.Argument(
         metavar="PDF", help="The PDF to look into.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    trust: Annotated[list[Path] | None, typer.Option(
+        "--trust", metavar="CERT", help="A certificate (PEM or DER) the signatures must chain "
+        "to (repeatable); without it the chain is not judged.")] = None,
 ) -> None:
     """What a PDF claims and contains, to look at before it is sent.
 
     Standard and profile, pages, paper and print boxes, language, tags, metadata, bookmarks,
-    fonts (embedded, subset), attached files."""
+    fonts (embedded, subset), attached files, and each signature: signer, time, intact, whole
+    file, trusted. Exit 1 when a signature is altered, does not cover the whole file, or does
+    not chain to a --trust certificate."""
     from ..inspect_pdf import describe, inspect_pdf  # pikepdf only when asked for
 
     try:
-        report = inspect_pdf(pdf_file)
+        report = inspect_pdf(pdf_file, trust)
     except InputError as error:
         report_problems(error, consequence="nothing to inspect.")
         raise typer.Exit(2) from None
@@ -139,3 +161,4 @@ def inspect(
     else:
         for line in describe(report):
             out.print(line, markup=False, soft_wrap=True)
+    raise typer.Exit(0 if report.signatures_hold else 1)

@@ -56,6 +56,9 @@ class Entry:
     variant: str
     recipient: str | None
     paper: str
+    signer: str | None = None
+    """The signing certificate's subject when the file is signed (sha256 is the signed
+    file's)."""
 
 
 def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from .outlock import locked
 from .worker import Result, Task, cannot_write
 
 if TYPE_CHECKING:
+    from ..delivery.sign import Seal
     from .executor import Executor
 
 
@@ -55,6 +56,8 @@ class Outcome:
     """Process id of the worker that rendered it."""
     peak_rss_kib: int = 0
     """That worker's peak resident memory so far, after this document."""
+    signer: str | None = None
+    """Who signed it (the certificate's subject), when it is signed."""
 
 
 def plan(
@@ -151,10 +154,12 @@ def run(
     executor: Executor | None = None,
     force: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    seal: Seal | None = None,
 ) -> list[Outcome]:
     """Make every job whose output is not already current with `executor` (default: one
     worker process per CPU), and keep each statement's manifest true to what is on disk —
-    also when the run is interrupted. `progress` hears of each outcome as it happens.
+    also when the run is interrupted. `progress` hears of each outcome as it happens. `seal`
+    signs the documents of the variants it applies to; who signs is one of their inputs.
 
     The manifest never claims a file that is not there as it says: the entries of the
     documents about to be made again are withheld from it before the first one is replaced,
@@ -166,8 +171,9 @@ def run(
         pending: list[_Planned] = []
         known_digests: dict[tuple, str] = {}
         for position, job in enumerate(jobs):
+            signed = seal if seal is not None and seal.applies_to(job.variant) else None
             item = _Planned(position, job, output_path(project, out, job),
-                            inputs_of(project, job, known_digests))
+                            inputs_of(project, job, known_digests), signed)
             manifest = manifests[job.statement.meta.id]
             if not force and manifest.is_current(item.target, item.fingerprint) and (
                     not emit_html or item.target.with_suffix(".html").is_file()):
@@ -189,8 +195,8 @@ def run(
             report(outcome)
 
         if pending:
-            tasks = [Task(item.job, item.target, item.fingerprint, emit_html)
-                     for item in pending]
+            tasks = [Task(item.job, item.target, item.document_fingerprint, emit_html,
+                          item.seal) for item in pending]
             with saver.finishing(), interrupts.handled():
                 (executor or LocalPool(os.cpu_count() or 1)).render_all(project, tasks, finished)
         saver.save()
@@ -228,30 +234,43 @@ class _Planned:
     position: int
     job: Job
     target: Path
-    inputs: dict[str, Any]
+    document_inputs: dict[str, Any]
+    seal: Seal | None = None
+
+    @cached_property
+    def inputs(self) -> dict[str, Any]:
+        """The document's inputs and who signs it: another signer makes another file."""
+        return self.document_inputs | {"signing": self.seal.identity if self.seal else None}
 
     @cached_property
     def fingerprint(self) -> str:
-        """Hashed once: the manifest check, the worker's task and the entry all need it."""
+        """Hashed once: the manifest check and the entry both need it."""
         return fingerprint(self.inputs)
+
+    @cached_property
+    def document_fingerprint(self) -> str:
+        """Without the signature: the PDF's identifier comes from it, so that a signed file is
+        the unsigned one, byte for byte, with the signature appended."""
+        return fingerprint(self.document_inputs)
 
 
 def _skipped(item: _Planned, entry: Entry) -> Outcome:
     return Outcome(item.job, item.target, entry.pages, entry.bytes, skipped=True,
-                   sha256=entry.sha256)
+                   sha256=entry.sha256, signer=entry.signer)
 
 
 def _outcome(item: _Planned, result: Result) -> Outcome:
     return Outcome(item.job, item.target, result.pages, result.bytes, result.error,
                    sha256=result.sha256, seconds=result.seconds, worker=result.worker,
-                   peak_rss_kib=result.peak_rss_kib)
+                   peak_rss_kib=result.peak_rss_kib, signer=result.signer)
 
 
 def _entry(item: _Planned, outcome: Outcome) -> Entry:
     job = item.job
     return Entry(fingerprint=item.fingerprint, inputs=item.inputs, sha256=outcome.sha256,
                  pages=outcome.pages, bytes=outcome.bytes, language=job.language,
-                 variant=job.variant, recipient=job.recipient, paper=job.paper)
+                 variant=job.variant, recipient=job.recipient, paper=job.paper,
+                 signer=outcome.signer)
 
 
 class _Saver:

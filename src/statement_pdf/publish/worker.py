@@ -29,6 +29,7 @@ from ..errors import InputError, RenderError
 from ..model import Project
 
 if TYPE_CHECKING:
+    from ..delivery.sign import Seal
     from ..render import Renderer
 
 
@@ -39,7 +40,10 @@ class Task:
     job: Job
     target: Path
     fingerprint: str
+    """Of the document's inputs, signing aside: the PDF's identifier comes from it."""
     emit_html: bool
+    seal: Seal | None = None
+    """Sign the finished PDF with it (delivery/sign.py)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Result:
     peak_rss_kib: int = 0
     partial: str = ""
     """The complete PDF, written beside its target under a temporary name (atomic.py)."""
+    signer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Worker:
             html = composed.standalone_html().encode() if task.emit_html else None
             pdf = self.renderer.pdf([composed], **render_options(self.project, task.job),
                                     pdf_identifier=_identifier(task))
+            content = self._sealed(pdf.content, task)
         except (InputError, RenderError) as error:
             return Made(Result(index, error=str(error), **_measure(started)))
         except Exception as error:  # one document's bug must not stop the batch
@@ -96,9 +102,16 @@ class Worker:
                 raise
             return Made(Result(index, error=f"internal error, please report it: "
                                f"{type(error).__name__}: {error}", **_measure(started)))
-        digest = hashlib.sha256(pdf.content).hexdigest()
-        return Made(Result(index, pdf.pages, len(pdf.content), digest, **_measure(started)),
-                    pdf.content, html)
+        digest = hashlib.sha256(content).hexdigest()
+        return Made(Result(index, pdf.pages, len(content), digest, **_measure(started),
+                           signer=task.seal.signer if task.seal else None), content, html)
+
+    def _sealed(self, pdf: bytes, task: Task) -> bytes:
+        """Signed after the document is final, as an incremental update (delivery/sign.py)."""
+        if task.seal is None:
+            return pdf
+        return task.seal.sign(pdf, self.project.layouts[task.job.variant].signature_field,
+                              self.project.fonts)
 
 
 def deliver(made: Made, target: Path) -> Result:
