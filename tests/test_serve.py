@@ -21,7 +21,7 @@ from conftest import STATEMENT_ID, copy_project, run_cli
 from statement_pdf.errors import InputError
 from statement_pdf.serve.app import create_app
 from statement_pdf.serve.events import Broadcaster
-from statement_pdf.serve.preview import Preview
+from statement_pdf.serve.preview import Preview, Superseded
 from statement_pdf.serve.safety import TOKEN_HEADER, allowed_hosts, new_token
 from statement_pdf.serve.server import bind
 
@@ -223,6 +223,27 @@ def test_a_document_over_its_page_limit_is_a_problem(restored: Served) -> None:
     summary = restored.get(f"/s/{STATEMENT_ID}/summary")
     assert "press.pdf in en: 3 pages, limit 2 (page_limit in layouts/press/layout.yaml); " \
            "page 3 starts with" in summary
+
+
+def test_a_newer_save_takes_over_between_two_documents(restored: Served) -> None:
+    """A save while documents render stops the rebuild after the current one; the next rebuild
+    renders what is left, and nothing twice."""
+    en = restored.folder / "en.yaml"
+    en.write_text(en.read_text(encoding="utf-8").replace("lead: >-\n", "lead: >-\n  Now.\n", 1),
+                  encoding="utf-8")
+    restored.events.clear()
+    restored.preview.superseded = lambda: True
+    try:
+        with pytest.raises(Superseded):
+            restored.preview.rebuild({en})
+    finally:
+        restored.preview.superseded = lambda: False
+    rendered = [event["key"] for event in restored.events if event["type"] == "document"]
+    assert rendered == ["en/press.pdf"]  # the source language first, then it gave way
+    restored.events.clear()
+    restored.preview.rebuild({en})
+    rendered = [event["key"] for event in restored.events if event["type"] == "document"]
+    assert rendered == [f"{language}/press.pdf" for language in LANGUAGES[1:]]
 
 
 def test_statement_text_is_escaped_everywhere(restored: Served) -> None:
