@@ -7,6 +7,7 @@ The browser tests (test_serve_browser.py) run the server itself in Chromium.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from conftest import STATEMENT_ID, copy_project, run_cli
+from statement_pdf.authoring.translations import translation_problems
 from statement_pdf.errors import InputError
+from statement_pdf.model import Statement
 from statement_pdf.serve.app import create_app
 from statement_pdf.serve.events import Broadcaster
 from statement_pdf.serve.preview import Preview, Superseded
@@ -228,8 +231,8 @@ def test_a_document_over_its_page_limit_is_a_problem(restored: Served) -> None:
 def test_a_newer_save_takes_over_between_two_documents(restored: Served) -> None:
     """A save while documents render stops the rebuild after the current one; the next rebuild
     renders what is left, and nothing twice."""
-    en = restored.folder / "en.yaml"
-    en.write_text(en.read_text(encoding="utf-8").replace("lead: >-\n", "lead: >-\n  Now.\n", 1),
+    en = restored.folder / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("::: lead\n", "::: lead\nNow ", 1),
                   encoding="utf-8")
     restored.events.clear()
     restored.preview.superseded = lambda: True
@@ -287,3 +290,113 @@ def test_serve_needs_a_statement_folder(tmp_path: Path) -> None:
     result = run_cli("serve", tmp_path)
     assert result.exit_code == 2
     assert "not a statement's folder (no statement.yaml)" in result.output
+
+
+# --- translation review ----------------------------------------------------------------------
+
+REVIEW = f"/s/{STATEMENT_ID}/review/fa-AF"
+
+
+def review_base(served: Served) -> str:
+    return re.search(r'data-base="([0-9a-f]{64})"', served.get(REVIEW))[1]
+
+
+def change(served: Served, action: str, **fields: str) -> tuple[int, dict]:
+    page = served.get(REVIEW)
+    token = re.search(r'<meta name="statement-pdf-token" content="([^"]+)">', page)[1]
+    response = served.client.post(f"{REVIEW}/{action}", json=fields,
+                                  headers={"origin": ORIGIN, TOKEN_HEADER: token})
+    return response.status_code, response.json()
+
+
+def statement_now(served: Served) -> Statement:
+    """The statement as it is on disk now."""
+    return served.preview.load(served.folder)[1]
+
+
+def test_review_shows_each_block_beside_its_source_and_what_changed(restored: Served) -> None:
+    restored.edit("en.md", "in April alone", "in April and May alone")
+    page = restored.get(REVIEW)
+    rows = re.findall(r'<section class="row([^"]*)" data-key="([^"]+)">', page)
+    assert [key for _, key in rows] == [
+        "title", "lead.paragraph.1", *(f"body.paragraph.{n}" for n in range(1, 6)),
+        "call-to-action.paragraph.1"]
+    assert [key for classes, key in rows if "stale" in classes] == ["body.paragraph.2"]
+    assert "<h2>body paragraph 2 <span" in page
+    assert "in April <ins>and May</ins> alone." in page
+    assert "A draft: not yet reviewed by a native speaker." in page
+    assert '<textarea lang="fa-AF" dir="rtl"' in page
+
+
+def test_saving_a_block_changes_that_block_alone(restored: Served) -> None:
+    file = restored.folder / "fa-AF.md"
+    before = file.read_text(encoding="utf-8")
+    block = statement_now(restored).texts["fa-AF"].block("body.paragraph.2")
+    new_text = "متن تازه با *تأکید* و 30,000 نفر."
+    status, answer = change(restored, "block", base=review_base(restored),
+                            key="body.paragraph.2", text=new_text)
+    assert status == 200, answer
+    after = file.read_text(encoding="utf-8")
+    lines_before, lines_after = before.splitlines(), after.splitlines()
+    assert lines_after[:block.start_line - 1] == lines_before[:block.start_line - 1]
+    assert lines_after[block.start_line - 1] == new_text
+    assert lines_after[block.start_line:] == lines_before[block.end_line:]
+    assert answer["sha256"] == hashlib.sha256(after.encode()).hexdigest()
+    assert statement_now(restored).texts["fa-AF"].block("body.paragraph.2").text == new_text
+    assert f"<textarea lang=\"fa-AF\" dir=\"rtl\" spellcheck=\"true\" aria-label=\"body " \
+           f"paragraph 2, Dari\">{new_text}</textarea>" in answer["html"]
+
+
+def test_a_save_against_an_older_version_of_the_file_is_refused(restored: Served) -> None:
+    base = review_base(restored)
+    file = restored.folder / "fa-AF.md"
+    edited_meanwhile = file.read_text(encoding="utf-8").replace("status: draft", "status: draft ")
+    file.write_text(edited_meanwhile, encoding="utf-8")
+    status, answer = change(restored, "block", base=base, key="title", text="عنوان")
+    assert status == 409
+    assert "fa-AF.md has changed on disk since this page was loaded" in answer["error"]
+    assert file.read_text(encoding="utf-8") == edited_meanwhile
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("1. a list item", "changes the blocks of the file"),
+    ("one paragraph\n\nand another", "changes the blocks of the file"),
+    ("::: lead", "changes the blocks of the file"),
+    ("   ", "an empty block cannot be saved"),
+])
+def test_a_text_that_would_change_the_files_blocks_is_refused(
+        served: Served, text: str, reason: str) -> None:
+    file = served.folder / "fa-AF.md"
+    restored_bytes = file.read_bytes()
+    status, answer = change(served, "block", base=review_base(served),
+                            key="body.paragraph.3", text=text)
+    assert status == 422 and reason in answer["error"], answer
+    assert file.read_bytes() == restored_bytes
+
+
+def test_marking_one_block_up_to_date_records_that_block_alone(restored: Served) -> None:
+    restored.edit("en.md", "in April alone", "in April and May alone")
+    restored.edit("en.md", "Included among those deported", "Among those deported")
+    stale = {problem.line for problem in translation_problems(statement_now(restored), "fa-AF")}
+    assert len(stale) == 2
+    status, answer = change(restored, "current", base=review_base(restored),
+                            key="body.paragraph.2")
+    assert status == 200, answer
+    assert 'class="row"' in answer["html"]  # no longer stale
+    problems = translation_problems(statement_now(restored), "fa-AF")
+    assert [problem.message.split(":")[0] for problem in problems] == [
+        "body paragraph 3 is out of date"]
+
+
+def test_recording_the_whole_translation_is_what_translated_does(restored: Served) -> None:
+    restored.edit("en.md", "in April alone", "in April and May alone")
+    status, answer = change(restored, "reviewed", base=review_base(restored))
+    assert status == 200, answer
+    assert translation_problems(statement_now(restored), "fa-AF") == []
+    assert "out of date" not in restored.get(REVIEW)
+
+
+def test_a_review_change_needs_the_session_token(served: Served) -> None:
+    response = served.client.post(f"{REVIEW}/block", json={"base": "x"},
+                                  headers={"origin": ORIGIN})
+    assert response.status_code == 403

@@ -25,7 +25,7 @@ from ..atomic import write_atomically
 from ..errors import InputError, Problem, did_you_mean
 from ..model import Statement
 from ..text.blocks import REQUIRED, Block, TextFile, kind_name
-from ..text.markdown import read_text_file
+from ..text.markdown import read_text_file, replace_block
 
 SNAPSHOT_FOLDER = "translated-from"
 FINGERPRINT_LENGTH = 12
@@ -68,7 +68,7 @@ def translation_problems(statement: Statement, code: str) -> list[Problem]:
             f"no translated_from record of the {source_code}.md text this translation was "
             f"made from; once it is up to date, run `statement-pdf translated {statement.folder} "
             f"--lang {code}`"))]
-    snapshot = _read_snapshot(snapshot_file(statement, code))
+    earlier = earlier_source(statement, code)
     for key, block in expected_blocks(statement, code).items():
         if translation.block(key) is None:
             continue
@@ -79,11 +79,17 @@ def translation_problems(statement: Statement, code: str) -> list[Problem]:
                 f"once it is up to date, run `statement-pdf translated {statement.folder} "
                 f"--lang {code}`")))
         elif recorded != fingerprint(block.text):
-            old = snapshot.get(key)
-            known = old is not None and fingerprint(old) == recorded
             problems.append(translation.problem(key, _stale_message(
-                block.name, source_code, old if known else None, block.text)))
+                block.name, source_code, earlier.get(key), block.text)))
     return problems
+
+
+def earlier_source(statement: Statement, code: str) -> dict[str, str]:
+    """The source text each block of translation `code` was translated from, by key, where the
+    snapshot still has it (its text has the fingerprint the translation recorded)."""
+    record = statement.texts[code].front.translated_from or {}
+    return {key: text for key, text in _read_snapshot(snapshot_file(statement, code)).items()
+            if record.get(key) == fingerprint(text)}
 
 
 def stale_blocks(statement: Statement, code: str) -> list[str]:
@@ -188,19 +194,33 @@ def _stale_message(name: str, source_code: str, old: str | None, new: str) -> st
 def word_diff(old: str, new: str, context: int = 4) -> str:
     """The change as `git diff --word-diff` shows it: [-removed-]{+added+}, with `context`
     unchanged words around each change and … for the rest."""
-    before, after = old.split(), new.split()
+    changes = word_changes(old, new)
     parts: list[str] = []
-    opcodes = SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
-    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+    for number, (change, words) in enumerate(changes):
+        if change == "same":
+            parts.extend(_elide(words, context, first=number == 0,
+                                last=number == len(changes) - 1))
+        elif change == "removed":
+            parts.append("[-" + " ".join(words) + "-]")
+        else:
+            parts.append("{+" + " ".join(words) + "+}")
+    return " ".join(parts)
+
+
+def word_changes(old: str, new: str) -> list[tuple[str, list[str]]]:
+    """The change word by word, in reading order: runs of words that are the same, removed
+    or added (a replacement is a removal followed by an addition)."""
+    before, after = old.split(), new.split()
+    changes: list[tuple[str, list[str]]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if tag == "equal":
-            parts.extend(_elide(before[i1:i2], context, first=number == 0,
-                                last=number == len(opcodes) - 1))
+            changes.append(("same", before[i1:i2]))
             continue
         if i1 < i2:
-            parts.append("[-" + " ".join(before[i1:i2]) + "-]")
+            changes.append(("removed", before[i1:i2]))
         if j1 < j2:
-            parts.append("{+" + " ".join(after[j1:j2]) + "+}")
-    return " ".join(parts)
+            changes.append(("added", after[j1:j2]))
+    return changes
 
 
 def _elide(words: list[str], context: int, first: bool, last: bool) -> list[str]:
@@ -254,6 +274,31 @@ def stamp(statement: Statement, code: str) -> None:
     file = translation.file
     write_atomically(file, with_record(file.read_text(encoding="utf-8"), record).encode())
     write_atomically(snapshot_file(statement, code), source.source.encode())
+
+
+def stamp_block(statement: Statement, code: str, key: str) -> None:
+    """Record one block of translation `code` as translated from the current source text (a
+    translator brought that block up to date), leaving the record of the others as it was. The
+    snapshot gets the block's current source text, so that a later change of it shows word by
+    word; a snapshot that cannot take it keeps what it had (it only adds detail)."""
+    source = statement.texts[statement.meta.source_language]
+    translation = statement.texts[code]
+    block = expected_blocks(statement, code).get(key)
+    if block is None or translation.block(key) is None:
+        raise InputError([translation.problem((), f"{code}.md has no block '{key}' that "
+                                              f"translates one of {source.file.name}")])
+    record = {**(translation.front.translated_from or {}), key: fingerprint(block.text)}
+    file = translation.file
+    write_atomically(file, with_record(file.read_text(encoding="utf-8"), record).encode())
+    snapshot = snapshot_file(statement, code)
+    try:
+        earlier = snapshot.read_text(encoding="utf-8")
+        updated = replace_block(earlier, key, block.text, snapshot)
+    except FileNotFoundError:
+        updated = source.source
+    except (OSError, UnicodeDecodeError, InputError):
+        return
+    write_atomically(snapshot, updated.encode())
 
 
 def with_record(text: str, record: dict[str, str]) -> str:

@@ -30,10 +30,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..compose import css_string
-from ..model import FontRegistry, Language
+from ..errors import InputError
+from ..model import FontRegistry, Language, Project, Statement
 from .events import Broadcaster
 from .pages import NotOnDisk, page_png
 from .preview import Document, Preview, StatementView
+from .review import Conflict, mark_block_current, mark_reviewed, review, save_block
 from .safety import TOKEN_HEADER, Guard, confined
 
 STATIC = Path(__file__).parent / "static"
@@ -64,6 +66,8 @@ def create_app(
         Route("/s/{statement}/card/{language}/{name}", views.card),
         Route("/s/{statement}/pdf/{language}/{name}", views.pdf),
         Route("/s/{statement}/page/{language}/{name}/{sha256}/{number:int}.png", views.page),
+        Route("/s/{statement}/review/{code}", views.review),
+        Route("/s/{statement}/review/{code}/{action}", views.review_change, methods=["POST"]),
         Route("/fonts.css", views.fonts_css),
         Mount("/fonts", StaticFiles(directory=preview.root / "assets" / "fonts", check_dir=False)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -201,6 +205,71 @@ class _Views:
         project = self.preview.project
         css = web_fonts_css(project.fonts, project.languages.values()) if project else ""
         return Response(css, media_type="text/css", headers={"cache-control": "no-store"})
+
+    async def review(self, request: Request) -> Response:
+        """A translation beside its source, block by block, read from disk now (not from the
+        last rebuild): what the translator changes is the file as it is."""
+        context = await run_in_threadpool(self._review_context, *await self._translation(request))
+        return self.render(request, "review.html", **context)
+
+    async def review_change(self, request: Request) -> Response:
+        """Save a block's text (`block`), mark a block up to date (`current`), or the whole
+        translation (`reviewed`); each against the version of the file the page was loaded
+        with. Answers the file's new version and, for a block, its new row."""
+        action = request.path_params["action"]
+        if action not in ("block", "current", "reviewed"):
+            raise HTTPException(404, f"no such change: {action}")
+        try:
+            change = await request.json()
+            base, key = str(change["base"]), str(change.get("key", ""))
+            text = str(change.get("text", "")) if action == "block" else ""
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "expected JSON with the file's version (base)"}, 400)
+        _, statement, code = await self._translation(request)
+        try:
+            sha256 = await run_in_threadpool(self._change, statement, code, action, base, key,
+                                             text)
+        except Conflict as conflict:
+            return JSONResponse({"error": str(conflict)}, 409)
+        except InputError as error:
+            return JSONResponse({"error": self.preview.shown(str(error))}, 422)
+        answer = {"sha256": sha256}
+        if key:
+            context = await run_in_threadpool(self._review_context,
+                                              *await self._translation(request))
+            row = next(row for row in context["review"].rows if row.key == key)
+            answer["html"] = self.templates.env.get_template("_row.html").render(
+                **context, row=row)
+        return JSONResponse(answer)
+
+    def _change(self, statement: Statement, code: str, action: str, base: str, key: str,
+                text: str) -> str:
+        if action == "block":
+            return save_block(statement.texts[code].file, base, key, text)
+        if action == "current":
+            return mark_block_current(statement, code, base, key)
+        return mark_reviewed(statement, code, base)
+
+    @staticmethod
+    def _review_context(project: Project, statement: Statement, code: str) -> dict[str, Any]:
+        return {"statement": statement, "review": review(statement, code),
+                "language": project.languages[code],
+                "source_language": project.languages[statement.meta.source_language]}
+
+    async def _translation(self, request: Request) -> tuple[Project, Statement, str]:
+        """The project and statement as they are on disk now, and the translation the URL
+        names."""
+        view = self._statement(request)
+        try:
+            project, statement = await run_in_threadpool(self.preview.load, view.folder)
+        except InputError as error:
+            raise HTTPException(422, "the statement cannot be read, so its translations cannot "
+                                "be reviewed until it is fixed:\n"
+                                + self.preview.shown(str(error))) from None
+        code = request.path_params["code"]
+        if code not in statement.texts or code == statement.meta.source_language:
+            raise HTTPException(404, f"{view.id} has no translation '{code}'")
+        return project, statement, code
 
     async def events(self, request: Request) -> Response:
         hello = {"type": "hello", "session": self.session}

@@ -169,6 +169,12 @@ class Preview:
         """What the last build recorded in the output folder (this server's builds included)."""
         return Manifest.load(self.out / statement_id, statement_id).entries
 
+    def load(self, folder: Path) -> tuple[Project, Statement]:
+        """The project and the statement in `folder` as they are on disk now (InputError if
+        they cannot be read)."""
+        project = load_project(self.root)
+        return project, load_statement(folder, project)
+
     def relative(self, path: Path) -> str | None:
         """`path` relative to the project, for links to its source; None outside it."""
         try:
@@ -306,7 +312,7 @@ class Preview:
             key = outcome.path.relative_to(self.out / statement_id).as_posix()
             before = view.documents[key]
             if outcome.error:
-                after = replace(before, error=self._shown(outcome.error), seconds=outcome.seconds)
+                after = replace(before, error=self.shown(outcome.error), seconds=outcome.seconds)
             elif outcome.skipped:  # current: what it last took to render still holds
                 after = replace(before, sha256=outcome.sha256, pages=outcome.pages, error=None)
             else:
@@ -325,7 +331,7 @@ class Preview:
     def _failed(self, view: StatementView, problems: list[Problem]) -> None:
         """The statement (or the project) cannot be read: no document can be made, each shows
         why, over its last good pages."""
-        summary = "\n".join(self._shown(str(problem)) for problem in problems[:5])
+        summary = "\n".join(self.shown(str(problem)) for problem in problems[:5])
         if len(problems) > 5:
             summary += f"\n… and {len(problems) - 5} more (see the problems)"
         with self._lock:
@@ -336,7 +342,7 @@ class Preview:
             self._touch(view)
             keys = [(key, document.version) for key, document in view.documents.items()]
         LOG.warning("%s cannot be read: %d problem(s), first: %s", view.id, len(problems),
-                    self._shown(str(problems[0])) if problems else "")
+                    self.shown(str(problems[0])) if problems else "")
         for key, version in keys:
             self.notify({"type": "document", "statement": view.id, "key": key,
                          "version": version})
@@ -363,7 +369,7 @@ class Preview:
         self.notify({"type": "statement", "statement": view.id, "version": view.version,
                      "building": view.building})
 
-    def _shown(self, message: str) -> str:
+    def shown(self, message: str) -> str:
         """Messages name files by their place in the project, as the author knows them."""
         return message.replace(f"{self.root}/", "")
 

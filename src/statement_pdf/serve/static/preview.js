@@ -72,8 +72,50 @@ async function post(button) {
   if (status) status.textContent = response.ok ? "asked to render again" : await response.text();
 }
 
+// Translation review: each change is sent with the version of the file the page holds; the
+// server refuses it if the file has changed since, and answers the new version (and row).
+async function reviewChange(button) {
+  const review = button.closest("[data-review]");
+  const row = button.closest("[data-key]");
+  const action = button.dataset.reviewAction;
+  const status = (row || review).querySelector(".post-status");
+  const change = { base: review.dataset.base };
+  if (row) change.key = row.dataset.key;
+  if (action === "block") change.text = row.querySelector("textarea").value;
+  status.dataset.state = "saving";
+  status.textContent = "saving…";
+  const response = await fetch(`${review.dataset.review}/${action}`, {
+    method: "POST",
+    headers: { "content-type": "application/json",
+               [meta("statement-pdf-token-header")]: meta("statement-pdf-token") },
+    body: JSON.stringify(change),
+  });
+  const text = await response.text();
+  let answer;
+  try { answer = JSON.parse(text); } catch { answer = { error: text }; }
+  if (!response.ok) {
+    status.dataset.state = "refused";
+    status.textContent = answer.error;
+    return;
+  }
+  review.dataset.base = answer.sha256;
+  if (!answer.html) {
+    location.reload(); // the whole translation changed status
+    return;
+  }
+  const template = document.createElement("template");
+  template.innerHTML = answer.html.trim();
+  const fresh = template.content.firstElementChild;
+  row.replaceWith(fresh);
+  const saved = fresh.querySelector(".post-status");
+  saved.dataset.state = "saved";
+  saved.textContent = action === "block" ? "saved" : "recorded as up to date";
+}
+
 document.addEventListener("click", (click) => {
   const button = click.target.closest("button[data-post]");
   if (button) post(button);
+  const change = click.target.closest("button[data-review-action]");
+  if (change) reviewChange(change);
 });
 listen();
