@@ -125,8 +125,7 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
     labels = local.language.labels.letter
     title = _title(recipient, code)
     date = local.date(statement.meta.date)
-    reference = letter.reference.format(statement=statement.meta.id, recipient=recipient_id,
-                                        language=code, date=statement.meta.date.isoformat())
+    reference = _reference(statement, recipient_id, code)
     return {
         "letter_labels": {name: local.text(value) for name, value in labels
                           if name != "continuation"},
@@ -143,6 +142,21 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
         "cc": [_phrase(local, _title(project.recipients[other], code))
                for other in letter.cc if other != recipient_id],
     }
+
+
+def _reference(statement: Statement, recipient_id: str, code: str) -> str:
+    return statement.meta.letter.reference.format(
+        statement=statement.meta.id, recipient=recipient_id, language=code,
+        date=statement.meta.date.isoformat())
+
+
+def recipient_words(project: Project, statement: Statement, recipient_id: str,
+                    code: str) -> dict[str, str]:
+    """The salutation, close and reference of the letter to `recipient_id` in `code`, as
+    plain text: the e-mail it is attached to says them too (delivery/message.py)."""
+    own = _in(project.recipients[recipient_id], code)
+    return {"salutation": own.salutation, "close": own.close,
+            "reference": _reference(statement, recipient_id, code)}
 
 
 def _phrase(local: Localiser, text: str) -> dict[str, Any]:

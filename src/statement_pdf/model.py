@@ -92,8 +92,7 @@ class Labels(Schema):
     """Only languages that letters are written in need these."""
 
 
-COVER_NOTE_FIELDS = ("salutation", "subject", "date", "reference", "contact", "close",
-                     "sender")
+COVER_NOTE_FIELDS = ("salutation", "subject", "date", "reference", "contact", "close")
 """What a cover note may name: filled in for each letter by delivery/message.py."""
 
 

@@ -8,6 +8,7 @@ is imported; `statement-pdf --help` shows them in these groups, in this order:
                 --variant, --recipient, --paper, --profile, with their shell completion
     authoring   new, check, translated: writing and translating a statement
     publishing  build, inspect: making the PDFs and looking into one
+    delivering  send: the letters by e-mail, each once (delivery/)
     registries  languages, organisations, brands, recipients: the project's shared data
     serving     serve: the live preview in the browser
 
@@ -15,7 +16,13 @@ Exit codes everywhere: 0 success, 1 a document failed (`check`: errors found), 2
 usage.
 """
 
-from . import authoring, publishing, registries, serving  # noqa: F401  (each registers its commands)
+from . import (  # noqa: F401  (each registers its commands)
+    authoring,
+    delivering,
+    publishing,
+    registries,
+    serving,
+)
 from .app import app
 
 __all__ = ["app"]
