@@ -329,3 +329,28 @@ def test_fold_marks_at_the_din_5008_form_b_folds(letters: Path) -> None:
         marks = sorted(round(edge["top"] / MM) for edge in page.edges
                        if edge["orientation"] == "h" and edge["x1"] <= 12 * MM)
     assert sorted(set(marks)) == [105, 210]
+
+
+# --- the sender ---------------------------------------------------------------------------------
+
+
+def test_the_sender_is_the_brands_address_in_the_letterhead_and_the_return_line(
+        letters: Path) -> None:
+    brand = read_yaml(ROOT / "data" / "brands" / "coalition.yaml")
+    address = brand.data["address"]
+    pdf = letters / "en" / "letter-pm-pakistan.pdf"
+    return_zone = (DIN_5008_B[0], DIN_5008_B[1], DIN_5008_B[2], DIN_5008_B[1] + 17.7 * MM)
+    _lines_inside(pdf, [" · ".join([brand.data["name"], *address])], return_zone)
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        letterhead = page.crop((page.width / 2, 0, page.width, 40 * MM)).extract_text()
+    assert letterhead.splitlines()[-len(address):] == address
+
+
+def test_the_return_address_must_fit_the_window_on_one_line(broken: Path) -> None:
+    brand = broken.parents[1] / "brands" / "coalition.yaml"
+    _replace(brand, '"[street and number]"', '"[the street and number of the secretariat]"')
+    output = _fails_with(broken, "--recipient", "pm-pakistan", "--lang", "en")
+    assert (f"coalition.yaml:{_line_of(brand, 'the secretariat')}:3: error: the return line of "
+            "letters in en (name and address) is 91 mm long at 6.5 pt, but the a4 envelope "
+            "window is 80 mm wide: shorten the address") in output, output

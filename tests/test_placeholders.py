@@ -25,7 +25,8 @@ def test_the_bundled_statement_lists_its_placeholders(project_copy: Path,
     assert result.exit_code == 0, "placeholders are warnings while a statement is written"
     found = "\n".join(_placeholders(result.output))
     assert "coalition.yaml:12:9: warning: placeholder: “Joint statement by the undersigned" in found
-    assert found.count("coalition.yaml") == 4, "the footer in English, Dari, Pashto and Urdu"
+    assert found.count("coalition.yaml") == 6, (
+        "the footer in English, Dari, Pashto and Urdu, and the two lines of the return address")
     assert "“[postal address to be confirmed]” is marked !placeholder" in found
     assert "“[ڈاک کا پتہ تصدیق طلب]، اسلام آباد” is marked !placeholder" in found
     assert "press@example.org is an example address" in found
@@ -119,3 +120,13 @@ def test_a_misspelt_mark_is_explained(project_copy: Path) -> None:
     result = run_cli("check", project_copy / "data" / "statements" / STATEMENT_ID)
     assert "coalition.yaml:12:9: error: invalid YAML: unknown mark !placehold: the only mark " \
            "is !placeholder" in result.output, result.output
+
+
+def test_the_senders_address_is_a_placeholder_of_the_letters_only(project_copy: Path) -> None:
+    statement = project_copy / "data" / "statements" / STATEMENT_ID
+    press = preflight(statement, Scope(variants=["press"]), measure=False)
+    letters = preflight(statement, Scope(variants=["letter"]), measure=False)
+    assert not any("[street and number]" in problem.message for problem in press)
+    assert [(problem.file.name, problem.line, problem.severity) for problem in letters
+            if "“[street and number]” is marked !placeholder" in problem.message] == [
+        ("coalition.yaml", 19, "warning")]

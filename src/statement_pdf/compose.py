@@ -235,7 +235,8 @@ def _window_properties(layout: Layout, paper: str, language_line_height: float) 
     """The envelope window of this paper as custom properties for the layout's CSS: the
     --window-left, -top, -width, -height, -indent and -return-zone (mm), --window-line (the
     distance of the address lines in this language), --window-font-size, and the folds of the
-    sheet for this envelope, --fold-1 and --fold-2 (mm from the top)."""
+    sheet for this envelope, --fold-1 and --fold-2 (mm from the top), and the size of the
+    return line, --window-return-font-size."""
     window = layout.address_windows.get(paper)
     if window is None:
         return ""
@@ -244,6 +245,7 @@ def _window_properties(layout: Layout, paper: str, language_line_height: float) 
             f"--window-width: {window.width}mm; --window-height: {window.height}mm; "
             f"--window-indent: {window.indent}mm; "
             f"--window-return-zone: {window.return_zone}mm; --window-line: {line:.3f}mm; "
+            f"--window-return-font-size: {window.return_font_size}pt; "
             f"--window-font-size: {window.font_size}pt; "
             f"--fold-1: {window.folds[0]}mm; --fold-2: {window.folds[1]}mm; ")
 

@@ -80,7 +80,7 @@ def glyph_problems(
         (statement.documents["statement"], ("media_contacts",)),
         (statement.documents["statement"], ("city",)),
         (project.documents[f"languages/{code}"], ("labels",)),
-        *_brand_words(project, statement.meta.brand, code),
+        *_brand_words(project, statement.meta.brand, code, letter=recipient is not None),
         *_organisation_names(project, statement.meta.signatories, code),
         *(_addressee(project, recipient, code) if recipient else []),
     ]
@@ -99,14 +99,19 @@ def glyph_problems(
     ]
 
 
-def _brand_words(project: Project, brand_id: str, code: str) -> list[tuple[Any, tuple]]:
-    """Where the brand's name and footer printed in `code` come from."""
+def _brand_words(project: Project, brand_id: str, code: str,
+                 letter: bool) -> list[tuple[Any, tuple]]:
+    """Where the brand's name and footer printed in `code` come from, and in a letter its
+    address (a translation's own, or the brand's)."""
     if brand_id not in project.brands:
         return []
     brand = project.documents[f"brands/{brand_id}"]
-    if code in (brand.data.get("translations") or {}):
-        return [(brand, ("translations", code))]
-    return [(brand, ("name",)), (brand, ("footer",))]
+    translation = (brand.data.get("translations") or {}).get(code)
+    own = [(brand, ("translations", code))] if translation else [(brand, ("name",)),
+                                                                   (brand, ("footer",))]
+    if letter and not (isinstance(translation, dict) and "address" in translation):
+        own.append((brand, ("address",)))
+    return own
 
 
 def _organisation_names(project: Project, signatories: list[str],

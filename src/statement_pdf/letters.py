@@ -63,7 +63,39 @@ def letter_problems(
             "continuation) in this language, which a letter is due in"))
     if window := layout.address_windows.get(paper):
         problems.extend(_address_problems(project, recipient_id, code, window, paper))
+        problems.extend(_return_line_problems(project, statement, code, window, paper))
     return problems
+
+
+RETURN_LINE_SEPARATOR = " · "
+
+
+def return_line(project: Project, statement: Statement, code: str) -> str:
+    """The sender on one line, as the envelope window shows it above the address: the brand's
+    name and its address (DIN 5008's return address)."""
+    words = project.brands[statement.meta.brand].words(code)
+    return RETURN_LINE_SEPARATOR.join([words.name, *(words.address or [])])
+
+
+def _return_line_problems(
+    project: Project, statement: Statement, code: str, window: AddressWindow, paper: str
+) -> list[Problem]:
+    """The return line must fit the window's width on one line (a window with no return zone
+    shows none: the envelope carries the sender)."""
+    if not window.return_zone:
+        return []
+    language = project.languages[code]
+    width = text_width(project.fonts, return_line(project, statement, code),
+                       [*language.fonts.heading], window.return_font_size) / MM
+    room = window.width - window.indent
+    if width <= room:
+        return []
+    brand = project.documents[f"brands/{statement.meta.brand}"]
+    translated = "address" in ((brand.data.get("translations") or {}).get(code) or {})
+    return [brand.problem(("translations", code, "address") if translated else ("address",),
+                          f"the return line of letters in {code} (name and address) is "
+                          f"{width:.0f} mm long at {window.return_font_size:g} pt, but the "
+                          f"{paper} envelope window is {room:g} mm wide: shorten the address")]
 
 
 def _address_problems(
@@ -126,7 +158,10 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
     title = _title(recipient, code)
     date = local.date(statement.meta.date)
     reference = _reference(statement, recipient_id, code)
+    sender = project.brands[statement.meta.brand].words(code)
     return {
+        "sender": {"lines": [local.text(line) for line in sender.address or []],
+                   "return_line": local.text(return_line(project, statement, code))},
         "letter_labels": {name: local.text(value) for name, value in labels
                           if name != "continuation"},
         "running_header": local.text(labels.continuation.format(

@@ -173,6 +173,8 @@ class Colours(Schema):
 class BrandWords(Schema):
     name: Text
     footer: Text
+    address: list[Text] | None = None
+    """The postal address as this language writes it; without it, the brand's own."""
 
 
 class Signing(Schema):
@@ -199,13 +201,18 @@ class Brand(Schema):
     colours: Colours
     logo: Text
     footer: Text
+    address: list[Text] = []
+    """The postal address letters are sent from: the sender block of the letterhead, and the
+    return line in the envelope window."""
     translations: dict[LanguageCode, BrandWords] = {}
     signing: Signing | None = None
     """Every statement of the brand is signed so, unless its statement.yaml says otherwise."""
 
     def words(self, code: str) -> BrandWords:
-        """The brand's name and footer in language `code`, or the original ones."""
-        return self.translations.get(code, BrandWords(name=self.name, footer=self.footer))
+        """The brand's name, footer and address in language `code`, or the original ones."""
+        words = self.translations.get(code, BrandWords(name=self.name, footer=self.footer))
+        return words if words.address is not None else words.model_copy(
+            update={"address": self.address})
 
 
 class AddressWindow(Schema):
@@ -219,7 +226,10 @@ class AddressWindow(Schema):
     indent: float = Field(default=0, ge=0)
     """Space before the text inside the field, at the physical left."""
     return_zone: float = Field(ge=0)
-    """The top part of the window that holds the sender's one-line return address."""
+    """The top part of the window that holds the sender's one-line return address (0: the
+    envelope has the sender printed on it, and the window shows no return line)."""
+    return_font_size: float = Field(default=6.5, ge=6, le=9)
+    """In points: the return line is measured with it against the window's width."""
     max_lines: int = Field(ge=1)
     """Lines of the address zone in a Latin-script language (DIN 5008: 6)."""
     font_size: float = Field(gt=4, le=14)

@@ -69,14 +69,15 @@ def _reason(document: YamlDocument, path: Path_, value: str) -> str | None:
 def _places(project: Project, statement: Statement, languages: list[str],
             recipients: list[str]) -> Iterator[tuple[YamlDocument, Path_]]:
     """The files and the parts of them that the documents print: the statement's own files,
-    its brand, its signatories' entries and its letters' recipients — of the shared entries,
-    only the words in `languages`."""
+    its brand (its address only in letters), its signatories' entries and its letters'
+    recipients — of the shared entries, only the words in `languages`."""
     yield statement.documents["statement"], ()
     yield from ((statement.documents[code], ()) for code in languages
                 if code in statement.documents)
     if statement.meta.brand in project.brands:
-        yield from _entry(project.documents[f"brands/{statement.meta.brand}"], (), languages,
-                          "translations")
+        yield from ((document, path) for document, path in _entry(
+            project.documents[f"brands/{statement.meta.brand}"], (), languages, "translations")
+            if recipients or "address" not in path)
     for name, wanted in (("organisations", statement.meta.signatories),
                          ("recipients", recipients)):
         document = project.documents.get(name)
@@ -94,8 +95,13 @@ def _entry(document: YamlDocument, root: Path_, languages: list[str],
         if key != by_language:
             yield document, (*root, key)
     own = entry.get(by_language) if isinstance(entry, dict) else None
-    yield from ((document, (*root, by_language, code)) for code in languages
-                if isinstance(own, dict) and code in own)
+    for code in languages:
+        words = own.get(code) if isinstance(own, dict) else None
+        path = (*root, by_language, code)
+        if isinstance(words, dict):
+            yield from ((document, (*path, key)) for key in words)
+        elif words is not None:
+            yield document, path
 
 
 @cache
