@@ -206,6 +206,10 @@ def test_a_translator_fixes_and_approves_a_stale_dari_paragraph(
         with page.expect_navigation():
             page.locator("button[data-review-action=reviewed]").click()
         assert page.locator(".row.stale").count() == 0
+        # someone else saves the file: the page says so before a save of its own is refused
+        assert page.locator(".changed-on-disk").is_hidden()
+        server.edit("fa-AF.md", "status: draft", "status: draft ")
+        page.wait_for_selector(".changed-on-disk", state="visible", timeout=WAIT_MS)
         page.goto(server.statement_url)
         page.wait_for_function(
             """() => [...document.querySelectorAll('.summary tr')].some(row =>

@@ -20,7 +20,7 @@ def _statement_or_all(value: Path | None) -> Path | None:
 @app.command(rich_help_panel=WRITING)
 def serve(
     statement_dir: Annotated[Path | None, typer.Argument(
-        metavar="[STATEMENT]", callback=_statement_or_all, autocompletion=complete_statement,
+        metavar="STATEMENT", callback=_statement_or_all, autocompletion=complete_statement,
         help="The statement: its id or its folder; default: every statement of the project "
         "here.", show_default=False)] = None,
     host: Annotated[str, typer.Option(

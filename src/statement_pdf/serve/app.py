@@ -35,7 +35,14 @@ from ..model import FontRegistry, Language, Project, Statement
 from .events import Broadcaster
 from .pages import NotOnDisk, page_png
 from .preview import Document, Preview, StatementView
-from .review import Conflict, mark_block_current, mark_reviewed, review, save_block
+from .review import (
+    Conflict,
+    file_sha256,
+    mark_block_current,
+    mark_reviewed,
+    review,
+    save_block,
+)
 from .safety import TOKEN_HEADER, Guard, confined
 
 STATIC = Path(__file__).parent / "static"
@@ -67,6 +74,7 @@ def create_app(
         Route("/s/{statement}/pdf/{language}/{name}", views.pdf),
         Route("/s/{statement}/page/{language}/{name}/{sha256}/{number:int}.png", views.page),
         Route("/s/{statement}/review/{code}", views.review),
+        Route("/s/{statement}/review/{code}/version", views.review_version),
         Route("/s/{statement}/review/{code}/{action}", views.review_change, methods=["POST"]),
         Route("/fonts.css", views.fonts_css),
         Mount("/fonts", StaticFiles(directory=preview.root / "assets" / "fonts", check_dir=False)),
@@ -211,6 +219,12 @@ class _Views:
         last rebuild): what the translator changes is the file as it is."""
         context = await run_in_threadpool(self._review_context, *await self._translation(request))
         return self.render(request, "review.html", **context)
+
+    async def review_version(self, request: Request) -> Response:
+        """The version of the translation's file on disk now: an open review page compares it
+        with its own to say that the file changed under it."""
+        _, statement, code = await self._translation(request)
+        return JSONResponse({"sha256": file_sha256(statement.texts[code].file)})
 
     async def review_change(self, request: Request) -> Response:
         """Save a block's text (`block`), mark a block up to date (`current`), or the whole

@@ -55,6 +55,7 @@ function listen() {
       connectedBefore = true;
       return;
     }
+    if (event.type === "statement") checkReviewedFile(event.statement);
     const selector = selectorFor(event);
     if (!selector) return;
     document.querySelectorAll(selector).forEach((element) => {
@@ -74,7 +75,29 @@ async function post(button) {
 
 // Translation review: each change is sent with the version of the file the page holds; the
 // server refuses it if the file has changed since, and answers the new version (and row).
+let changing = 0;
+
+// A save by someone else (or by the author) makes this page's version of the file old: say so
+// now, rather than when the translator's next save is refused.
+async function checkReviewedFile(statement) {
+  const review = document.querySelector(`[data-review][data-statement-id="${CSS.escape(statement)}"]`);
+  if (!review || changing) return;
+  const response = await fetch(`${review.dataset.review}/version`, { cache: "no-store" });
+  if (!response.ok || changing) return;
+  const { sha256 } = await response.json();
+  review.querySelector(".changed-on-disk").hidden = sha256 === review.dataset.base;
+}
+
 async function reviewChange(button) {
+  changing += 1;
+  try {
+    await sendReviewChange(button);
+  } finally {
+    changing -= 1;
+  }
+}
+
+async function sendReviewChange(button) {
   const review = button.closest("[data-review]");
   const row = button.closest("[data-key]");
   const action = button.dataset.reviewAction;
