@@ -354,3 +354,32 @@ def test_the_return_address_must_fit_the_window_on_one_line(broken: Path) -> Non
     assert (f"coalition.yaml:{_line_of(brand, 'the secretariat')}:3: error: the return line of "
             "letters in en (name and address) is 91 mm long at 6.5 pt, but the a4 envelope "
             "window is 80 mm wide: shorten the address") in output, output
+
+
+# --- the opening -------------------------------------------------------------------------------
+
+
+OLD_OPENING = ("We write to you on behalf of the undersigned organisations to share with you our "
+               "joint statement of 28 May 2025 and to ask for your urgent action.")
+
+
+def test_the_opening_does_not_repeat_the_statements_first_sentence(letters: Path) -> None:
+    printed = _flat(pdftotext(letters / "en" / "letter-pm-pakistan.pdf"))
+    opening = printed.index("We write to share with you the joint statement below")
+    lead = printed.index("We, the undersigned organisations, call on the government")
+    assert opening < lead
+    assert "the undersigned organisations" not in printed[opening:lead]
+
+
+def test_an_opening_that_repeats_the_lead_is_reported(project_copy: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    english = project_copy / "data" / "statements" / STATEMENT_ID / "en.md"
+    text = english.read_text()
+    start = text.index("::: letter-opening\n") + len("::: letter-opening\n")
+    english.write_text(text[:start] + OLD_OPENING + "\n" + text[text.index(":::", start):])
+    monkeypatch.chdir(project_copy)
+    result = run_cli("check", STATEMENT_ID, "--no-measure")
+    line = english.read_text().splitlines().index(OLD_OPENING) + 1
+    assert (f"en.md:{line}:1: warning: letter opening repeats “the undersigned organisations” "
+            "of the lead that follows it in the letter: reword the opening so that the letter "
+            "does not say it twice") in " ".join(result.output.split())

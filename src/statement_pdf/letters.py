@@ -68,6 +68,51 @@ def letter_problems(
 
 
 RETURN_LINE_SEPARATOR = " · "
+REPEATED_WORDS = 3
+"""An opening that shares this many words in a row (two of them longer than three letters)
+with the paragraph after it says the same thing twice."""
+
+
+def opening_problems(statement: Statement, code: str) -> list[Problem]:
+    """A letter opens with its own paragraph, then says the statement (or its own body): an
+    opening that repeats words of the paragraph it leads into — "We write to you on behalf of
+    the undersigned organisations…" before "We, the undersigned organisations, call on…" —
+    reads as written by a machine. A warning at the opening."""
+    text = statement.texts[code]
+    opening = text.section("letter-opening")
+    following = text.section("letter-body") or text.section("lead")
+    if not opening or not opening.blocks or not following or not following.blocks:
+        return []
+    repeated = _shared_run(opening.blocks[-1].plain, following.blocks[0].plain)
+    if repeated is None:
+        return []
+    block = opening.blocks[-1]
+    return [text.problem(block.key, (
+        f"{block.name} repeats “{repeated}” of the {following.blocks[0].name} that follows it "
+        "in the letter: reword the opening so that the letter does not say it twice"),
+        severity="warning")]
+
+
+def _shared_run(first: str, second: str) -> str | None:
+    """The longest run of words the two texts share (compared without case and punctuation),
+    when it is long enough to be noticed."""
+    words_a, words_b = _words(first), _words(second)
+    best: list[str] = []
+    for start in range(len(words_a)):
+        for other in range(len(words_b)):
+            length = 0
+            while (start + length < len(words_a) and other + length < len(words_b)
+                   and words_a[start + length] == words_b[other + length]):
+                length += 1
+            if length > len(best):
+                best = words_a[start:start + length]
+    noticed = len(best) >= REPEATED_WORDS and sum(len(word) > 3 for word in best) >= 2
+    return " ".join(best) if noticed else None
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in (raw.strip(".,;:!?“”‘’\"'()«»،؛؟۔") for raw in text.casefold().split())
+            if word]
 
 
 def return_line(project: Project, statement: Statement, code: str) -> str:

@@ -22,6 +22,7 @@ from weasyprint.formatting_structure import boxes
 from ..compose import Job, compose, environment
 from ..errors import InputError, Problem, RenderError
 from ..fonts import glyph_problems
+from ..letters import opening_problems
 from ..load import find_project_root, read_project, read_statement
 from ..logos import logo_problems
 from ..model import Project, Statement
@@ -83,6 +84,8 @@ def preflight(
         if code != source and source in statement.texts:
             problems.extend(translation_problems(statement, code))
             problems.extend(_draft(statement, code))
+        if statement.meta.letter:
+            problems.extend(opening_problems(statement, code))
     if shared_data_sound:
         variants = list(dict.fromkeys(job.variant for job in jobs)) or [
             variant for variant in scope.variants or project.layouts
