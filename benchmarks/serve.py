@@ -107,13 +107,13 @@ def measure(server: Server, repeat: int) -> dict[str, object]:
     for _ in range(repeat):
         for language in LANGUAGES:
             edits += 1
-            file = server.folder / f"{language}.yaml"
+            file = server.folder / f"{language}.md"
             original = file.read_text(encoding="utf-8")
             times = by_language.setdefault(language, {"event": [], "image": [], "build": []})
             while not server.events.empty():
                 server.events.get()
             saved = time.perf_counter()
-            file.write_text(original.replace("lead: >-\n", f"lead: >-\n  Edit{edits}\n", 1),
+            file.write_text(original.replace("::: lead\n", f"::: lead\nEdit{edits} ", 1),
                             encoding="utf-8")
             announced = server.wait_for(f"{language}/press.pdf")
             document = server.get_json(f"/s/{STATEMENT_ID}/state.json")["documents"][
