@@ -335,3 +335,41 @@ def test_the_fingerprint_covers_the_code_of_every_stage(monkeypatch: pytest.Monk
     manifest._software.__wrapped__()
     names = {path.as_posix() for path in digested}
     assert {"render.py", "compose.py", "engine/lines.py", "publish/run.py"} <= names
+
+
+def test_an_organisation_rebuilds_only_the_statements_that_list_it(project_copy: Path) -> None:
+    """Two statements in one project: the bundled one (which lists PEN Norway) and the demo
+    (PEN International and RSF only). Editing PEN Norway rebuilds the first; adding a new
+    organisation, with its logo, rebuilds neither until a statement lists it."""
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "broken" / "_demo", project_copy,
+                    dirs_exist_ok=True)
+    bundled = _statement(project_copy)
+    demo = project_copy / "data" / "statements" / "demo"
+    out = project_copy / "out"
+
+    def build_both() -> dict[str, str]:
+        statuses = {}
+        for statement in (bundled, demo):
+            code, report = _build(statement, out, *ENGLISH_PRESS_RELEASE)
+            assert code == 0, report
+            statuses[statement.name] = _statuses(report)["en/press.pdf"]
+        return statuses
+
+    assert set(build_both().values()) == {"written"}
+    organisations = project_copy / "data" / "organisations.yaml"
+    _edit(organisations, "  name: PEN Norway", "  name: Norwegian PEN")
+    assert build_both() == {STATEMENT_ID: "written", "demo": "skipped"}
+    shutil.copy(project_copy / "data" / "logos" / "rsf.svg",
+                project_copy / "data" / "logos" / "new-voices.svg")
+    with organisations.open("a", encoding="utf-8") as file:
+        file.write("- id: new-voices\n  name: New Voices\n  logo: logos/new-voices.svg\n")
+    assert build_both() == {STATEMENT_ID: "skipped", "demo": "skipped"}
+    _edit(demo / "statement.yaml", "  - rsf\n", "  - rsf\n  - new-voices\n")
+    assert build_both() == {STATEMENT_ID: "skipped", "demo": "written"}
+    (project_copy / "data" / "logos" / "new-voices.svg").write_text(
+        (project_copy / "data" / "logos" / "cpj.svg").read_text())
+    assert build_both() == {STATEMENT_ID: "skipped", "demo": "written"}, "its logo changed"
+    (project_copy / "data" / "notes.txt").write_text("a file no entry names is shared by all")
+    assert build_both() == {STATEMENT_ID: "written", "demo": "written"}

@@ -7,7 +7,8 @@ The pipeline, one module (or subpackage) per stage:
               yamlerrors says YAML mistakes in the words of the people who make them;
               errors defines the problems, and the "did you mean" for unknown ids)
     localise  language registry, digits, calendars, bidi isolation, safe inline markup
-              (fonts: the bundled fonts and glyph coverage)
+              (fonts: the bundled fonts and glyph coverage; scripts: which writing system a
+              text's letters are in; logos: each logo's printed size)
     compose   Jinja2 layouts + localised data -> one HTML document per output
               (letters: the per-recipient context; profiles: the standard a PDF claims)
     render    WeasyPrint, restricted to the project's files, written atomically
@@ -19,7 +20,8 @@ The pipeline, one module (or subpackage) per stage:
 Around it:
 
     authoring/  for the people who write and translate statements: check (preflight),
-                translations (what changed since a translation was made), scaffold (`new`)
+                translations (what changed since a translation was made), untranslated (text
+                in another language than its file), placeholders, scaffold (`new`)
     serve/      `statement-pdf serve`: every language's real pages side by side in the
                 browser, rendered again a moment after each save
     delivery/   signing the letters (PAdES) and sending them by e-mail, never twice

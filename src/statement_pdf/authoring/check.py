@@ -31,6 +31,7 @@ from ..publish.run import output_path, plan
 from ..render import Renderer
 from .placeholders import placeholder_problems
 from .translations import translation_problems
+from .untranslated import NOTE, signatory_name_notes, untranslated_problems
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,13 @@ def preflight(
             problems.extend(_draft(statement, code))
         if statement.meta.letter:
             problems.extend(opening_problems(statement, code))
+        problems.extend(untranslated_problems(project, statement, code))
     if shared_data_sound:
         variants = list(dict.fromkeys(job.variant for job in jobs)) or [
             variant for variant in scope.variants or project.layouts
             if variant in project.layouts]
         problems.extend(logo_problems(project, statement, variants))
+        problems.extend(signatory_name_notes(project, statement, codes))
     problems.extend(placeholder_problems(project, statement, codes,
                                          _recipients(project, statement, scope, jobs)))
     if measure and jobs:
@@ -114,8 +117,10 @@ def _recipients(project: Project, statement: Statement, scope: Scope,
 
 
 def _as_final(problems: list[Problem]) -> list[Problem]:
-    """Under --final nothing is a mere warning: what `check` points out must be fixed first."""
-    return sorted({replace(problem, severity="error") for problem in problems})
+    """Under --final nothing is a mere warning: what `check` points out must be fixed first.
+    Notes stay notes: they point at what is legitimate as it is."""
+    return sorted({problem if problem.severity == NOTE else replace(problem, severity="error")
+                   for problem in problems})
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -193,31 +198,39 @@ def _words(box: boxes.Box) -> Iterator[str]:
 
 
 def print_report(console: Console, problems: list[Problem]) -> None:
-    """Grouped by file, errors in red and warnings in yellow, each line clickable in an editor
-    (file:line:column)."""
+    """Grouped by file, errors in red, warnings in yellow and notes in cyan, each line
+    clickable in an editor (file:line:column)."""
     for file, group in groupby(problems, key=lambda problem: problem.file):
         console.print(f"[bold]{escape(_shown(file))}[/bold]", soft_wrap=True)
         for problem in group:
-            colour = "red" if problem.severity == "error" else "yellow"
+            colour = _COLOURS.get(problem.severity, "yellow")
             console.print(f"  {escape(_shown(problem.file))}:{problem.line}:{problem.column}: "
                           f"[{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}",
                           soft_wrap=True)
     console.print(summary(problems))
 
 
+_COLOURS = {"error": "red", "warning": "yellow", NOTE: "cyan"}
+
+
+def _count(problems: list[Problem], severity: str) -> int:
+    return sum(problem.severity == severity for problem in problems)
+
+
 def summary(problems: list[Problem]) -> str:
-    error_count = len(errors(problems))
-    warning_count = len(problems) - error_count
     files = len({problem.file for problem in problems})
     if not problems:
         return "No problems found."
-    return (f"{error_count} error(s), {warning_count} warning(s) in {files} file(s).")
+    notes = _count(problems, NOTE)
+    return (f"{_count(problems, 'error')} error(s), {_count(problems, 'warning')} warning(s)"
+            f"{f', {notes} note(s)' if notes else ''} in {files} file(s).")
 
 
 def report_json(problems: list[Problem]) -> str:
     return json.dumps({
-        "errors": len(errors(problems)),
-        "warnings": len(problems) - len(errors(problems)),
+        "errors": _count(problems, "error"),
+        "warnings": _count(problems, "warning"),
+        "notes": _count(problems, NOTE),
         "problems": [
             {"file": _shown(problem.file), "line": problem.line, "column": problem.column,
              "severity": problem.severity, "message": problem.message}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..atomic import write_atomically
 from ..errors import InputError, Problem, did_you_mean
-from ..model import Statement
+from ..model import Project, Statement
 from ..text.blocks import REQUIRED, Block, TextFile, kind_name
 from ..text.markdown import read_text_file, replace_block
 
@@ -245,9 +245,12 @@ def _read_snapshot(file: Path) -> dict[str, str]:
         return {}
 
 
-def record_translations(statement: Statement, codes: list[str] | None) -> list[str]:
+def record_translations(statement: Statement, codes: list[str] | None,
+                        project: Project | None = None) -> list[str]:
     """Record translations `codes` (None: all) as made from the current source text. Nothing is
-    written unless every one of them exists, lacks no block of the source and adds none."""
+    written unless every one of them exists, lacks no block of the source and adds none — and,
+    given the `project` (its language registry), has no block left in another language
+    (untranslated.py)."""
     translations = statement.languages[1:]
     problems = [Problem(statement.folder, 1, 1, f"no translation {code}.md"
                         f"{did_you_mean(code, translations)} (translations: "
@@ -255,6 +258,11 @@ def record_translations(statement: Statement, codes: list[str] | None) -> list[s
                 for code in codes or [] if code not in translations]
     chosen = [code for code in translations if codes is None or code in codes]
     problems += [problem for code in chosen for problem in coverage_problems(statement, code)]
+    if project is not None:
+        from .untranslated import untranslated_blocks
+
+        problems += [problem for code in chosen
+                     for problem in untranslated_blocks(project, statement, code)]
     if problems:
         raise InputError(problems)
     for code in chosen:

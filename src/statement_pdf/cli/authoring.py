@@ -87,8 +87,9 @@ def translated(
                   markup=False)
         raise typer.Exit(2)
     try:
-        statement = load_statement(statement_dir, load_project(find_project_root(statement_dir)))
-        recorded = record_translations(statement, None if every else lang)
+        project = load_project(find_project_root(statement_dir))
+        statement = load_statement(statement_dir, project)
+        recorded = record_translations(statement, None if every else lang, project)
     except InputError as error:
         report_problems(error, consequence="nothing was recorded.")
         raise typer.Exit(2) from None

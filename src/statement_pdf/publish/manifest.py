@@ -3,17 +3,20 @@
 A rebuild minutes before an embargo must redo only what changed. Each output is recorded with a
 fingerprint of everything that can change its bytes — the statement's own files, the one
 translation it prints and the source text (translations are made from it, and archive PDFs
-attach it), the language's registry entry, its layout, the shared data (brands,
-organisations, logos, recipients), the bundled assets, the code (with the Pango and HarfBuzz
-that shape the text) and options — so that editing one translation rebuilds that language only,
-and editing a layout (or a profile's stylesheet, or the print condition's ICC profile) rebuilds
-what uses it.
+attach it), the language's registry entry, its layout, the shared data (brands, organisations,
+logos, recipients: only the entries the document names, see _shared_data), the bundled assets,
+the code (with the Pango and HarfBuzz that shape the text) and options — so that editing one
+translation rebuilds that language only, adding or editing an organisation rebuilds only the
+statements that list it, and editing a layout (or a profile's stylesheet, or the print
+condition's ICC profile) rebuilds what uses it.
 
 The inputs are found by rule, not listed by hand, so a new kind of data file is picked up
-without touching this module: everything under data/ except the statements and the language
-registry is shared; a statement's files named after one of its languages (`ur.md`,
-`translated-from/ur.md`) are that language's, all its other files are the statement's; a
-layout is its folder plus the files the layouts share at the top of layouts/.
+without touching this module: of the registries read entry by entry (brands, organisations,
+recipients, profiles) a document depends on the entries it names and the files they name;
+every other file under data/ except the statements and the language registry is shared; a
+statement's files named after one of its languages (`ur.md`, `translated-from/ur.md`) are that
+language's, all its other files are the statement's; a layout is its folder plus the files the
+layouts share at the top of layouts/.
 
 The manifest must never claim more than is true: it is written atomically, entries whose file is
 missing or whose bytes differ are dropped before it is trusted or written, and the entry of a
@@ -96,15 +99,66 @@ def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None)
         "profile": digest(("profile", profile_name(project, job)), lambda: [
             project.profile_stylesheet_dir / css for css in profile.stylesheets]),
         "output_condition": profile.output_profile and _current_sha256(profile.output_profile),
-        "shared_data": digest(("shared data",), lambda: (
-            path for child in sorted(data.iterdir()) if child.name not in _NOT_SHARED
-            for path in (_files(child) if child.is_dir() else [child]))),
+        "shared_data": _shared_data(project, job, known, digest),
         "assets": digest(("assets",), lambda: _files(root / "assets")),
         "software": _software(),
         "options": {**{field.name: getattr(job, field.name) for field in fields(job)
                        if field.name != "statement"},
                     "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")},
     }
+
+
+def _shared_data(project: Project, job: Job, known: dict[tuple, str],
+                 digest: Callable[[tuple, Callable[[], Iterable[Path]]], str]) -> str:
+    """The shared data the document is made from, found by rule: of the registries (entries
+    with ids, or one file per entry), only the entries it names — its brand, its signatories
+    and its signers' organisations, the office it is addressed to and those copied, its
+    output profile — with the files they name (logos); and every other file under data/,
+    which no entry names, as shared by all. Adding or editing an organisation rebuilds only
+    the statements that list it."""
+    statement, letter = job.statement, job.statement.meta.letter
+    key = ("shared data", statement.folder, job.recipient, profile_name(project, job))
+    if key in known:
+        return known[key]
+    organisations = list(dict.fromkeys([
+        *statement.meta.signatories,
+        *(signer.organisation for signer in (letter.signers if letter else []))]))
+    recipients = list(dict.fromkeys([job.recipient, *letter.cc])) if (
+        job.recipient and letter) else []
+    brand = project.brands[statement.meta.brand]
+    named = [project.data_dir / brand.logo,
+             *(project.data_dir / project.organisations[org_id].logo for org_id in organisations)]
+    used = {
+        "brand": project.documents[f"brands/{brand.id}"].data,
+        "organisations": _entries(project, "organisations", organisations),
+        "recipients": _entries(project, "recipients", recipients),
+        "profile": job_profile(project, job).model_dump(mode="json"),
+        "named_files": _digest_files(project.root, named),
+        "other_files": digest(("other shared data",), lambda: _unnamed_files(project)),
+    }
+    known[key] = fingerprint(used)
+    return known[key]
+
+
+def _entries(project: Project, registry: str, ids: list[str]) -> dict[str, Any]:
+    """The entries of a list registry (organisations.yaml) with these ids, as written."""
+    document = project.documents.get(registry)
+    entries = {entry.get("id"): entry for entry in (document.data if document else [])
+               if isinstance(entry, dict)}
+    return {entry_id: entries.get(entry_id) for entry_id in ids}
+
+
+def _unnamed_files(project: Project) -> list[Path]:
+    """The files under data/ that are neither a statement's nor a language's, nor a registry
+    file read entry by entry, nor a file an entry names (a logo)."""
+    data = project.data_dir
+    registries = {document.file.resolve() for document in project.documents.values()}
+    registries.add((data / "profiles.yaml").resolve())
+    named = {(data / entry.logo).resolve()
+             for entry in [*project.organisations.values(), *project.brands.values()]}
+    return [path for child in sorted(data.iterdir()) if child.name not in _NOT_SHARED
+            for path in (_files(child) if child.is_dir() else [child])
+            if path.resolve() not in registries | named]
 
 
 def fingerprint(inputs: dict[str, Any]) -> str:

@@ -113,8 +113,7 @@ class Writer:
         for index, token in enumerate(tokens):
             kind = token.type
             if kind == "paragraph_open" and not token.hidden:
-                attribution = kinds.get(id(tokens[index + 1])) == "attribution"
-                out.append(Markup('<p class="attribution">' if attribution else "<p>"))
+                out.append(self._paragraph_open(tokens[index + 1], kinds, lead_in is None))
                 if lead_in is not None:
                     out.append(lead_in + Markup(" "))
                     lead_in = None
@@ -131,6 +130,18 @@ class Writer:
             elif kind in _CLOSING:
                 out.append(Markup(f"</{_CLOSING[kind]}>\n"))
         return Markup("").join(out)
+
+    def _paragraph_open(self, inline: Token, kinds: dict[int, str], alone: bool) -> Markup:
+        """A quote's attribution has its class; a paragraph wholly in Latin letters in a
+        right-to-left page (a name, or text not yet translated) is set left to right, so its
+        full stop stays at its end, in the Latin font and leading."""
+        classes = ["attribution"] if kinds.get(id(inline)) == "attribution" else []
+        latin = alone and self.local.wholly_latin(inline.content)
+        if latin:
+            classes.append("latin-only")
+        attributes = (' dir="ltr"' if latin else "") + (
+            f' class="{" ".join(classes)}"' if classes else "")
+        return Markup(f"<p{attributes}>")
 
     # --- links and footnotes ----------------------------------------------------------------
 
