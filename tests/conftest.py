@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,34 @@ def pki(tmp_path_factory: pytest.TempPathFactory):
     from pki import make_pki
 
     return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a Dask cluster started as docs/cluster.md says — `dask scheduler`, then
+    `dask worker` with two single-threaded worker processes — once for the whole session, in
+    processes of its own (so the test process never forks while a scheduler runs in it)."""
+    from distributed import Client
+
+    folder = tmp_path_factory.mktemp("dask")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address, dask = f"tcp://127.0.0.1:{port}", Path(sys.executable).parent / "dask"
+    log = (folder / "cluster.log").open("w")
+    processes = [subprocess.Popen(command, stdout=log, stderr=log, cwd=folder) for command in (
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        [dask, "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
+         "--local-directory", folder])]
+    try:
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=120)  # generous: the machine may be busy
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()

@@ -1,11 +1,16 @@
 """Batch builds: everything in one command, only what changed on a rebuild, every failure
-isolated, the same bytes every time, and nothing half-written when a build is interrupted."""
+isolated, the same bytes every time, and nothing half-written when a build is interrupted.
+
+The tests of how a batch behaves run twice, through the `executor` fixture: with the local
+process pool and on a Dask cluster (`--cluster`), which must behave the same."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,6 +24,15 @@ from conftest import ROOT, STATEMENT, STATEMENT_ID, pdftotext, run_cli
 TWO_PRESS_RELEASES = ("--lang", "en", "--lang", "fa-AF", "--variant", "press")
 ENGLISH, DARI = "en/press.pdf", "fa-AF/press.pdf"
 ENGLISH_PRESS_RELEASE = ("--lang", "en", "--variant", "press")
+
+
+@pytest.fixture(params=["local pool", "dask cluster"])
+def executor(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The build options that choose the executor: none for the local pool, `--cluster` with
+    the session's Dask scheduler (conftest.py) for the cluster."""
+    if request.param == "local pool":
+        return ()
+    return ("--cluster", request.getfixturevalue("dask_scheduler"))
 
 
 def _statement(project: Path) -> Path:
@@ -58,37 +72,39 @@ def _pdf_pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def test_rebuild_redoes_only_what_changed(project_copy: Path) -> None:
+def test_rebuild_redoes_only_what_changed(project_copy: Path,
+                                         executor: tuple[str, ...]) -> None:
     statement, out = _statement(project_copy), project_copy / "out"
-    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, *executor)
     assert code == 0
     assert _statuses(report) == {ENGLISH: "written", DARI: "written"}
     english = out / STATEMENT_ID / "en" / "press.pdf"
     first_write = english.stat().st_mtime_ns
 
-    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, *executor)
     assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "skipped"})
     assert english.stat().st_mtime_ns == first_write, "a skipped document was rewritten"
 
     _edit(statement / "fa-AF.md", "\n\n# ", "\n\n# تازه ")
-    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, *executor)
     assert (code, _statuses(report)) == (0, {ENGLISH: "skipped", DARI: "written"})
     assert "تازه" in pdftotext(out / STATEMENT_ID / "fa-AF" / "press.pdf")
 
     _edit(project_copy / "layouts" / "press" / "press.css", "{", "{ orphans: 3; ")
-    code, report = _build(statement, out, *TWO_PRESS_RELEASES)
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, *executor)
     assert (code, _statuses(report)) == (0, {ENGLISH: "written", DARI: "written"})
 
-    code, report = _build(statement, out, *TWO_PRESS_RELEASES, "--force")
+    code, report = _build(statement, out, *TWO_PRESS_RELEASES, "--force", *executor)
     assert (code, set(_statuses(report).values())) == (0, {"written"})
 
 
-def test_a_changed_layout_rebuilds_only_the_documents_that_use_it(project_copy: Path) -> None:
+def test_a_changed_layout_rebuilds_only_the_documents_that_use_it(
+        project_copy: Path, executor: tuple[str, ...]) -> None:
     statement, out = _statement(project_copy), project_copy / "out"
-    code, report = _build(statement, out, "--lang", "en")
+    code, report = _build(statement, out, "--lang", "en", *executor)
     assert code == 0 and len(report["documents"]) >= 2
     _edit(project_copy / "layouts" / "letter" / "letter.css", "{", "{ orphans: 3; ")
-    code, report = _build(statement, out, "--lang", "en")
+    code, report = _build(statement, out, "--lang", "en", *executor)
     statuses = _statuses(report)
     assert statuses.pop("en/press.pdf") == "skipped"
     assert statuses and set(statuses.values()) == {"written"}, "every letter, nothing else"
@@ -120,8 +136,10 @@ def test_combined_letter_files_are_recorded_and_rebuilt_only_when_a_letter_chang
     assert statuses["ur/letters.pdf"] == "written" and statuses["en/letters.pdf"] == "skipped"
 
 
-def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
-    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ur", "--variant", "press")
+def test_manifest_describes_the_files_on_disk(tmp_path: Path,
+                                              executor: tuple[str, ...]) -> None:
+    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ur", "--variant", "press",
+                          *executor)
     assert code == 0
     documents = _manifest(tmp_path)["documents"]
     assert sorted(documents) == ["en/press.pdf", "ur/press.pdf"]
@@ -153,12 +171,13 @@ def test_a_batch_shares_digests_without_mixing_up_documents() -> None:
     assert len({inputs["layout"] for inputs in alone}) == len({job.variant for job in jobs}) >= 2
 
 
-def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
+def test_one_broken_translation_fails_alone(project_copy: Path,
+                                            executor: tuple[str, ...]) -> None:
     """A character no bundled font has (an Egyptian hieroglyph) in the Pashto text: that
     document fails with the reason, every other one is written, the exit code is 1."""
     statement, out = _statement(project_copy), project_copy / "out"
     _edit(statement / "ps.md", "\n\n# ", "\n\n# \U00013000 ")
-    result = run_cli("build", statement, "--out", out, "--json")
+    result = run_cli("build", statement, "--out", out, "--json", *executor)
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     statuses = _statuses(report)
@@ -173,10 +192,12 @@ def test_one_broken_translation_fails_alone(project_copy: Path) -> None:
         assert (out / STATEMENT_ID / name).is_file()
 
 
-def test_two_clean_builds_are_byte_identical(tmp_path: Path, project_copy: Path) -> None:
-    """Built from two checkouts in different folders, with different numbers of workers."""
+def test_two_clean_builds_are_byte_identical(tmp_path: Path, project_copy: Path,
+                                             executor: tuple[str, ...]) -> None:
+    """Built from two checkouts in different folders, with different numbers of workers: the
+    executor under test, and one process of the local pool."""
     first, second = tmp_path / "first", tmp_path / "second"
-    assert _build(STATEMENT, first, "--jobs", "2")[0] == 0
+    assert _build(STATEMENT, first, "--jobs", "2", *executor)[0] == 0
     assert _build(_statement(project_copy), second, "--jobs", "1")[0] == 0
     pdfs = sorted(path.relative_to(first) for path in first.rglob("*.pdf"))
     assert len(pdfs) >= 4
@@ -198,13 +219,14 @@ def test_every_profile_is_reproducible(tmp_path: Path, project_copy: Path,
     assert pdfs[0] == pdfs[1]
 
 
-def test_source_date_epoch_sets_the_pdf_dates(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_pdf_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              executor: tuple[str, ...]) -> None:
+    """Set where the build is started: a cluster's workers render with the client's."""
     english = tmp_path / STATEMENT_ID / "en" / "press.pdf"
-    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)[0] == 0
+    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE, *executor)[0] == 0
     assert "2025-05-28" in _pdfinfo_iso_dates(english)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)
+    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE, *executor)
     assert (code, _statuses(report)) == (0, {ENGLISH: "written"}), "the date is an input"
     assert _pdfinfo_iso_dates(english) == "2026-01-01T00:00:00Z 2026-01-01T00:00:00Z"
 
@@ -216,7 +238,8 @@ def _pdfinfo_iso_dates(pdf: Path) -> str:
                     if line.startswith(("CreationDate:", "ModDate:")))
 
 
-def test_an_interrupted_build_leaves_only_complete_recorded_files(tmp_path: Path) -> None:
+def test_an_interrupted_build_leaves_only_complete_recorded_files(
+        tmp_path: Path, executor: tuple[str, ...]) -> None:
     """SIGTERM as soon as the first document is written: the others were mid-render in the
     workers. What remains must be complete PDFs, no temporary files, and a manifest that lists
     only files that are really there with their real checksums; the next build finishes."""
@@ -224,7 +247,8 @@ def test_an_interrupted_build_leaves_only_complete_recorded_files(tmp_path: Path
     folder = out / STATEMENT_ID
     build = subprocess.Popen(
         [str(Path(sys.executable).parent / "statement-pdf"), "build", str(STATEMENT),
-         "--out", str(out), "--jobs", "2", "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+         "--out", str(out), "--jobs", "2", "--quiet", *executor], cwd=ROOT, stderr=subprocess.PIPE,
+        text=True)
     deadline = time.monotonic() + 60
     while not list(folder.rglob("press.pdf")) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -232,7 +256,20 @@ def test_an_interrupted_build_leaves_only_complete_recorded_files(tmp_path: Path
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 130, stderr
     assert "Traceback" not in stderr
+    recorded = only_complete_recorded_files(out)
 
+    code, report = _build(STATEMENT, out, *executor)
+    assert code == 0
+    assert {document["status"] for document in report["documents"]
+            if document["path"].endswith(tuple(recorded))} <= {"skipped"}
+    assert len(_manifest(out)["documents"]) == len(report["documents"])
+
+
+def only_complete_recorded_files(out: Path) -> dict[str, dict]:
+    """After an interrupted build: complete PDFs (at least the first one, finished before the
+    interrupt), no temporary files, and a manifest that lists only files that are really there
+    with their real checksums; returns the manifest's entries."""
+    folder = out / STATEMENT_ID
     assert not [path for path in out.rglob("*") if path.name.startswith(".")]
     written = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.pdf"))
     assert written, "the first document was finished before the interrupt"
@@ -242,46 +279,64 @@ def test_an_interrupted_build_leaves_only_complete_recorded_files(tmp_path: Path
         assert entry["sha256"] == _sha256(folder / name)
     for name in written:
         assert _pdf_pages(folder / name) >= 1  # poppler reads the whole file
-
-    code, report = _build(STATEMENT, out)
-    assert code == 0
-    assert {document["status"] for document in report["documents"]
-            if document["path"].endswith(tuple(recorded))} <= {"skipped"}
-    assert len(_manifest(out)["documents"]) == len(report["documents"])
+    return recorded
 
 
-def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
+def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path,
+                                                    executor: tuple[str, ...]) -> None:
     """SIGKILL gives no chance to clean up: the next build removes the temporary file and
     does not trust a manifest entry whose file was replaced behind its back."""
-    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)[0] == 0
+    assert _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE, *executor)[0] == 0
     folder = tmp_path / STATEMENT_ID
     leftover = folder / "en" / ".press.pdf.abc123.part"
     leftover.write_bytes(b"%PDF-1.7 half a file")
     (folder / "en" / "press.pdf").write_bytes(b"%PDF-1.7 not what the manifest says")
 
-    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE)
+    code, report = _build(STATEMENT, tmp_path, *ENGLISH_PRESS_RELEASE, *executor)
     assert (code, _statuses(report)) == (0, {ENGLISH: "written"})
     assert not leftover.exists()
     assert _manifest(tmp_path)["documents"]["en/press.pdf"]["sha256"] == _sha256(
         folder / "en" / "press.pdf")
 
 
-def test_quiet_prints_nothing_and_the_default_prints_a_summary(tmp_path: Path) -> None:
-    quiet = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path, "--quiet")
+def test_quiet_prints_nothing_and_the_default_prints_a_summary(
+        tmp_path: Path, executor: tuple[str, ...]) -> None:
+    quiet = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path, "--quiet",
+                    *executor)
     assert (quiet.exit_code, quiet.stdout) == (0, "")
-    summary = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path)
+    summary = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path, *executor)
     assert summary.exit_code == 0
     assert "skipped" in summary.stdout and "documents" in summary.stdout
 
 
-def test_json_reports_the_worker_processes(tmp_path: Path) -> None:
-    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ps", "--jobs", "2")
+def test_json_reports_the_worker_processes(tmp_path: Path, executor: tuple[str, ...]) -> None:
+    code, report = _build(STATEMENT, tmp_path, "--lang", "en", "--lang", "ps", "--jobs", "2",
+                          *executor)
     assert code == 0
     workers = {document["worker"] for document in report["documents"]}
     assert workers and os.getpid() not in workers, "rendered in worker processes"
     peaks = report["summary"]["peak_rss_kib_by_worker"]
     assert set(peaks) == {str(worker) for worker in workers}
     assert all(peak > 10_000 for peak in peaks.values())
+
+
+def test_the_progress_bar_counts_every_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                executor: tuple[str, ...]) -> None:
+    """On a terminal the bar moves once per document as it is finished, to all of them."""
+    from rich.console import Console
+
+    from statement_pdf.cli import publishing
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(publishing, "err", Console(file=terminal, force_terminal=True,
+                                                    width=120))
+    result = run_cli("build", STATEMENT, "--lang", "en", "--out", tmp_path, *executor)
+    assert result.exit_code == 0, terminal.getvalue()
+    documents = len(_manifest(tmp_path)["documents"])
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
+    assert documents >= 5 and "rendering" in screen
+    assert [count for count in range(documents + 1) if f" {count}/{documents} " in screen] == list(
+        range(documents + 1))
 
 
 def test_slow_font_subsetting_is_reported_once_with_the_fix(

@@ -14,8 +14,8 @@ The pipeline, one module (or subpackage) per stage:
     render    WeasyPrint, restricted to the project's files, written atomically
               (engine/: every patch to WeasyPrint's internals, with a switch to run it plain;
               atomic: temp file + rename)
-    publish/  plan the outputs of a statement, run them in worker processes, keep the
-              manifest (fingerprints for incremental builds), report
+    publish/  plan the outputs of a statement, run them in worker processes (or on a Dask
+              cluster), keep the manifest (fingerprints for incremental builds), report
 
 Around it:
 

@@ -21,8 +21,8 @@ from ..errors import InputError
 from ..load import find_project_root, load_project
 from ..model import Project
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, emoji=False)  # ":two:" is not an emoji here
+out = Console(highlight=False, emoji=False)
 
 
 def _as_people_write_them(command: Any, ctx: Any) -> None:

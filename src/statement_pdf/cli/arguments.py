@@ -132,5 +132,6 @@ ProfileName = Annotated[str | None, typer.Option(
          "layout's own.")]
 Jobs = Annotated[int, typer.Option(
     "--jobs", "-j", metavar="N", callback=_at_least_one,
-    help="Worker processes rendering in parallel.", show_default="the number of CPUs")]
+    help="Worker processes rendering in parallel (on this machine; not used with --cluster).",
+    show_default="the number of CPUs")]
 DEFAULT_JOBS = os.cpu_count() or 1

@@ -15,6 +15,7 @@ from ..errors import InputError, OutputError
 from ..load import find_project_root, load_project, load_statement
 from ..publish import plan, run, run_combined
 from ..publish.batch import LocalPool
+from ..publish.cluster import ClusterError, DaskCluster
 from ..publish.report import Summary, progress_bar, summary_table
 from ..publish.report import as_json as report_json
 from .app import PUBLISHING, app, ask_password, err, out, report_problems
@@ -53,6 +54,10 @@ def build(
         "--final", help="The build to send out: refuse drafts, out-of-date translations, "
         "placeholders and any problem `check` finds, rendering nothing.")] = False,
     jobs: Jobs = DEFAULT_JOBS,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", metavar="ADDRESS", help="Render on a Dask cluster: its scheduler's "
+        "address (tcp://host:8786), or local:N to start N worker processes here. Needs "
+        "pip install 'statement-pdf[cluster]'; see docs/cluster.md.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Render every document, even those the manifest shows are current.")
     ] = False,
@@ -89,6 +94,11 @@ def build(
 
         _refuse_unless_final(statement_dir, Scope(lang, variant, recipient, paper.value, profile))
     try:
+        executor = DaskCluster.from_option(cluster) if cluster else LocalPool(jobs)
+    except ClusterError as error:
+        err.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    try:
         project = load_project(find_project_root(statement_dir))
         statement = load_statement(statement_dir, project)
         planned = plan(project, statement, lang, variant, paper.value, profile, recipient)
@@ -101,10 +111,13 @@ def build(
     started = time.perf_counter()
     try:
         with progress_bar(err, len(planned), enabled=not (quiet or as_json)) as progress:
-            outcomes = run(project, planned, out_dir, emit_html, executor=LocalPool(jobs),
+            outcomes = run(project, planned, out_dir, emit_html, executor=executor,
                            force=force, progress=progress, seal=seal)
         if combined:
             outcomes += run_combined(project, planned, out_dir, force=force)
+    except ClusterError as error:
+        err.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted: finished documents are kept and recorded in the manifest; "
                   "no partial files were left.", markup=False)

@@ -7,6 +7,7 @@
     batch     the default executor: worker processes on this machine
     pool      the processes themselves, which end with the run whatever happens
     outlock   one build at a time per output folder
+    cluster   the other executor: the workers of a Dask cluster (`build --cluster`)
     manifest  what is on disk and the fingerprint of what it was made from (incremental builds)
     report    progress bar, summary table, JSON
 """

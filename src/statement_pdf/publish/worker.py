@@ -94,7 +94,7 @@ class Worker:
             html = composed.standalone_html().encode() if task.emit_html else None
             pdf = self.renderer.pdf([composed], **render_options(self.project, task.job),
                                     pdf_identifier=_identifier(task))
-            content = self._sealed(pdf.content, task)
+            content = sign(pdf.content, task, self.project)
         except (InputError, RenderError) as error:
             return Made(Result(index, error=str(error), **_measure(started)))
         except Exception as error:  # one document's bug must not stop the batch
@@ -106,12 +106,16 @@ class Worker:
         return Made(Result(index, pdf.pages, len(content), digest, **_measure(started),
                            signer=task.seal.signer if task.seal else None), content, html)
 
-    def _sealed(self, pdf: bytes, task: Task) -> bytes:
-        """Signed after the document is final, as an incremental update (delivery/sign.py)."""
-        if task.seal is None:
-            return pdf
-        return task.seal.sign(pdf, self.project.layouts[task.job.variant].signature_field,
-                              self.project.fonts)
+
+
+def sign(pdf: bytes, task: Task, project: Project) -> bytes:
+    """Signed after the document is final, as an incremental update (delivery/sign.py). The
+    local workers sign as they make each document; on a cluster the client signs what comes
+    back, so that the key never leaves the machine the build runs on."""
+    if task.seal is None:
+        return pdf
+    return task.seal.sign(pdf, project.layouts[task.job.variant].signature_field,
+                          project.fonts)
 
 
 def deliver(made: Made, target: Path) -> Result:
