@@ -12,6 +12,10 @@
    `synthetic.py`) in one `build`, with each worker's peak memory after every letter, to show
    that it stays flat.
 
+With `--cluster ADDRESS` (a Dask scheduler, or `local:2` for two worker processes started
+here) only the mail merge runs, with the local pool and on the cluster side by side, followed
+by the costs the cluster estimate in docs/performance.md uses (see `cluster.py`).
+
 Every timing is wall-clock time of real processes; nothing here is part of the test suite.
 `pace_at_start` and `pace_at_end` time a fixed pure-Python loop, to tell a slow run from a slow
 minute of a shared machine.
@@ -45,25 +49,53 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the full batch and the baseline; the fastest of each counts")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--cluster", help="compare the mail merge on this Dask cluster "
+                        "(tcp://host:8786, or local:N) with the local pool, and nothing else")
+    parser.add_argument("--merge-runs", type=int, default=2,
+                        help="with --cluster: runs of each, alternating; the fastest counts")
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine(), "pace_at_start": pace()}
     with tempfile.TemporaryDirectory(prefix="statement-pdf-bench-") as scratch:
         work = Path(scratch)
-        for attempt in range(args.repeat):  # alternated, so that a busy moment hits both
-            batch = full_batch(work / f"batch-{attempt}", args.jobs)
-            naive = naive_baseline(work / f"naive-{attempt}")
-            if attempt == 0 or batch["seconds"] < results["full_batch"]["seconds"]:
-                results["full_batch"] = batch
-            if attempt == 0 or naive["seconds"] < results["naive_baseline"]["seconds"]:
-                results["naive_baseline"] = naive
-        results["speed_up"] = round(results["naive_baseline"]["seconds"]
-                                    / results["full_batch"]["seconds"], 2)
-        results["nothing_changed"] = nothing_changed(work / "batch-0", args.jobs)
-        results["mail_merge"] = mail_merge(work / "merge", args.jobs, args.letters)
+        if args.cluster:
+            results.update(on_a_cluster(work, args))
+        else:
+            results.update(on_this_machine(work, args))
     results["pace_at_end"] = pace()
+    results["load_average_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def on_a_cluster(work: Path, args: argparse.Namespace) -> dict[str, object]:
+    import cluster
+
+    statement, description = generate_mail_merge(ROOT, work / "merge", args.letters)
+    compared = cluster.side_by_side(work / "out", statement, args.jobs, args.cluster,
+                                    args.merge_runs, _build)
+    last_cluster_run = work / "out" / f"cluster-{args.merge_runs - 1}"
+    report = _build(statement, last_cluster_run, "--variant", "letter", "--cluster",
+                    args.cluster)  # skips everything: the report of what is there
+    return {"mail_merge_side_by_side": {"what": description, **compared},
+            "client_writes": cluster.client_writes(report, work / "writes"),
+            "scheduler": cluster.scheduler_overhead(args.cluster)}
+
+
+def on_this_machine(work: Path, args: argparse.Namespace) -> dict[str, object]:
+    results: dict[str, object] = {}
+    for attempt in range(args.repeat):  # alternated, so that a busy moment hits both
+        batch = full_batch(work / f"batch-{attempt}", args.jobs)
+        naive = naive_baseline(work / f"naive-{attempt}")
+        if attempt == 0 or batch["seconds"] < results["full_batch"]["seconds"]:
+            results["full_batch"] = batch
+        if attempt == 0 or naive["seconds"] < results["naive_baseline"]["seconds"]:
+            results["naive_baseline"] = naive
+    results["speed_up"] = round(results["naive_baseline"]["seconds"]
+                                / results["full_batch"]["seconds"], 2)
+    results["nothing_changed"] = nothing_changed(work / "batch-0", args.jobs)
+    results["mail_merge"] = mail_merge(work / "merge", args.jobs, args.letters)
+    return results
 
 
 def pace() -> float:

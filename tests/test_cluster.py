@@ -113,6 +113,22 @@ def test_an_unreachable_scheduler_fails_fast_with_exit_2(
     assert not list(tmp_path.rglob("*.pdf"))
 
 
+def test_a_scheduler_without_workers_is_a_usage_error(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import LocalCluster
+
+    from statement_pdf.publish import cluster
+
+    monkeypatch.setattr(cluster, "WORKERS_SECONDS", 1)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        result = run_cli("build", STATEMENT, *ENGLISH_PRESS_RELEASE, "--out", tmp_path,
+                         "--cluster", empty.scheduler_address)
+    assert result.exit_code == 2
+    assert f"has no workers after 1 s: start some with `dask worker {empty.scheduler_address}`" \
+        in result.stderr
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
 @pytest.mark.parametrize("value", ["local:0", "local:two", "scheduler.example.org"])
 def test_a_malformed_cluster_option_is_a_usage_error(tmp_path: Path, value: str) -> None:
     result = run_cli("build", STATEMENT, "--out", tmp_path, "--cluster", value)
