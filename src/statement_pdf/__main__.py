@@ -28,6 +28,8 @@ def main() -> None:
         _interrupted()
     except KeyboardInterrupt:
         _interrupted()
+    finally:
+        interrupts.ignore()
 
 
 def _interrupted() -> None:

@@ -58,6 +58,14 @@ def handled() -> Iterator[None]:
         _installed = False
 
 
+def ignore() -> None:
+    """Once the command is done: a signal arriving while the interpreter shuts down would
+    otherwise meet the default handlers Python puts back as it finalises, and kill a
+    process that already finished its work (exit -15 instead of its own exit code)."""
+    for number in SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
 def received() -> bool:
     """Whether a signal has asked this process to stop. An interrupt raised in the middle of
     an import can come out as another exception (CPython raises TypeError when it lands while
