@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import __version__
+from .authoring.translations import out_of_date
 from .errors import InputError, Problem, unknown
 from .fonts import face_css, glyph_problems, missing_glyphs
 from .letters import letter_context
@@ -113,6 +114,7 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "language": language,
         "variant": job.variant,
         "draft": text.status == "draft",
+        "notices": _notices(project, job, local),
         "labels": {name: local.text(value) for name, value in language.labels
                    if isinstance(value, str)},
         "plain_title": text.title,
@@ -136,6 +138,18 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
         "generated_css": _generated_css(project, job, local),
         "metadata": _metadata(project, job, local, signatories),
     }
+
+
+def _notices(project: Project, job: Job, local: Localiser) -> list[Markup]:
+    """What a reader must know before trusting the text, in the document's language, boxed at
+    the top of page 1: an unreviewed draft, and a translation the source has moved on from."""
+    statement, labels = job.statement, local.language.labels
+    notices = [local.text(labels.draft_notice)] if statement.texts[
+        job.language].status == "draft" else []
+    if out_of_date(statement, job.language, project.layouts[job.variant].per_recipient):
+        source = local.language_name(statement.meta.source_language)
+        notices.append(local.text(labels.stale_notice.format(source=source)))
+    return notices
 
 
 def profile_name(project: Project, job: Job) -> str:

@@ -165,6 +165,11 @@ class Localiser:
             position = match.end()
         yield self._numbers(text[position:]), False
 
+    def language_name(self, code: str) -> str:
+        """The name of language `code` as this language writes it (English is انگریزی in
+        Urdu), from Babel; the code where Babel has none."""
+        return self.locale.languages.get(code.split("-")[0]) or code
+
     def label(self, key: str, **values: object) -> str:
         """A label of the registry with its {placeholders} filled in, as plain text."""
         return getattr(self.language.labels, key).format(**values)

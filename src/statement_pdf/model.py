@@ -87,6 +87,9 @@ class Labels(Schema):
     page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
     end: Text
     draft_notice: Text
+    stale_notice: Annotated[str, StringConstraints(pattern=r"\{source\}")]
+    """Printed like the draft notice while a translation is out of date; {source} is the
+    source language's name in this language (from Babel)."""
     logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
     letter: LetterLabels | None = None
     """Only languages that letters are written in need these."""

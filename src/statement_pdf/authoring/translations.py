@@ -24,7 +24,7 @@ from pathlib import Path
 from ..atomic import write_atomically
 from ..errors import InputError, Problem, did_you_mean
 from ..model import Project, Statement
-from ..text.blocks import REQUIRED, Block, TextFile, kind_name
+from ..text.blocks import REQUIRED, SECTIONS, Block, TextFile, kind_name
 from ..text.markdown import read_text_file, replace_block
 
 SNAPSHOT_FOLDER = "translated-from"
@@ -99,6 +99,57 @@ def stale_blocks(statement: Statement, code: str) -> list[str]:
     translation = statement.texts[code]
     return [key for key, block in expected_blocks(statement, code).items()
             if translation.block(key) is None or record.get(key) != fingerprint(block.text)]
+
+
+def printed_blocks(statement: Statement, letter: bool) -> dict[str, Block]:
+    """The source blocks a document prints, by key: a press release the sections that are not
+    the letter's; a letter its subject and opening, then its own body or else the statement's
+    lead, body and call to action; either one the footnotes those blocks call."""
+    source = statement.texts[statement.meta.source_language]
+    if letter:
+        body = ("letter-body",) if source.section("letter-body") else (
+            "lead", "body", "call-to-action")
+        sections = ("letter-subject", "letter-opening", *body)
+    else:
+        sections = tuple(name for name in SECTIONS if not name.startswith("letter-"))
+    printed = [block for block in source.blocks if block.section in sections]
+    called = {number for block in printed for number in block.footnote_calls}
+    return {block.key: block for block in [*printed, *source.footnotes]
+            if block.section in sections or block.number in called}
+
+
+def missing_text(statement: Statement, code: str, letter: bool) -> str | None:
+    """Why a document in `code` must not be made: the source blocks it would print that the
+    translation lacks (a reader would get a statement with a paragraph or a demand silently
+    left out). None when nothing is missing."""
+    if code == statement.meta.source_language:
+        return None
+    translation = statement.texts[code]
+    missing = [block for key, block in printed_blocks(statement, letter).items()
+               if translation.block(key) is None]
+    if not missing:
+        return None
+    source_code = statement.meta.source_language
+    verb = "it" if len(missing) == 1 else "them"
+    names = [block.name for block in missing]
+    listed = names[0] if len(names) == 1 else (
+        f"{', '.join(names[:-1])} and {names[-1]}" if len(names) <= 4
+        else f"{', '.join(names[:3])} and {len(names) - 3} more blocks")
+    return (f"{translation.file.name} lacks {listed} of the {source_code}.md text, "
+            f"which this document prints: translate {verb} (`statement-pdf check` shows where)")
+
+
+def out_of_date(statement: Statement, code: str, letter: bool) -> bool:
+    """Whether a document in `code` prints a block translated from an earlier source text: its
+    readers must be told. (A block with no record says nothing of when it was made: `check`
+    asks for the record, and --final refuses the translation until it is there.)"""
+    if code == statement.meta.source_language:
+        return False
+    translation = statement.texts[code]
+    record = translation.front.translated_from or {}
+    return any(key in record and record[key] != fingerprint(block.text)
+               for key, block in printed_blocks(statement, letter).items()
+               if translation.block(key) is not None)
 
 
 def coverage_problems(statement: Statement, code: str) -> list[Problem]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import interrupts
 from ..atomic import commit, write_partial
+from ..authoring.translations import missing_text
 from ..compose import Job, check_profile, compose, environment
 from ..errors import InputError, OutputError, Problem, RenderError, unknown
 from ..letters import due_languages, letter_problems
@@ -171,6 +172,10 @@ def run(
         pending: list[_Planned] = []
         known_digests: dict[tuple, str] = {}
         for position, job in enumerate(jobs):
+            if reason := refused(project, job):
+                outcomes[position] = Outcome(job, output_path(project, out, job), error=reason)
+                report(outcomes[position])
+                continue
             signed = seal if seal is not None and seal.applies_to(job.variant) else None
             item = _Planned(position, job, output_path(project, out, job),
                             inputs_of(project, job, known_digests), signed)
@@ -201,6 +206,13 @@ def run(
                 (executor or LocalPool(os.cpu_count() or 1)).render_all(project, tasks, finished)
         saver.save()
     return [outcomes[position] for position in sorted(outcomes)]
+
+
+def refused(project: Project, job: Job) -> str | None:
+    """Why a document is not made at all, in any build: its translation lacks text that the
+    source has and the document prints (a reader would get the statement with a paragraph or
+    a demand silently left out). The other documents are made all the same."""
+    return missing_text(job.statement, job.language, project.layouts[job.variant].per_recipient)
 
 
 def _placed(result: Result, target: Path) -> Result:
@@ -344,11 +356,15 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
     for job in jobs:
         if (target := combined_path(project, out, job)) is not None:
             groups.setdefault(target, []).append(job)
+    outcomes: list[Outcome] = []
+    for target, group in list(groups.items()):
+        if reason := next(filter(None, (refused(project, job) for job in group)), None):
+            outcomes.append(Outcome(replace(group[0], recipient=None), target, error=reason))
+            del groups[target]
     known: dict[tuple, str] = {}
     planned = [_Planned(-1, replace(group[0], recipient=None), target, {"documents": [
         fingerprint(inputs_of(project, job, known)) for job in group]})
         for target, group in groups.items()]
-    outcomes: list[Outcome] = []
     with _opened(out, jobs) as manifests:
         pending = []
         for item in planned:
