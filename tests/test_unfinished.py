@@ -119,3 +119,22 @@ def test_a_stale_translation_is_marked_until_it_is_brought_up_to_date(statement:
     assert notice() == _plain(stale), "approved, but the English text changed since"
     assert run_cli("translated", STATEMENT_ID, "--lang", "fa-AF").exit_code == 0
     assert notice() == "", "brought up to date: no notice"
+
+
+def test_a_section_the_translation_lacks_is_missing_text(statement: Path, tmp_path: Path) -> None:
+    """Notes to editors in the source, none in the Dari text: `check` says so, and the Dari
+    press release is not made."""
+    english = statement / "en.md"
+    text = english.read_text(encoding="utf-8")
+    at = text.index("::: letter-subject")
+    english.write_text(text[:at] + "::: notes-to-editors\nThe signatories are available for "
+                       "interview through the press office.\n:::\n\n" + text[at:],
+                       encoding="utf-8")
+    result = run_cli("check", STATEMENT_ID, "--no-measure")
+    assert ("fa-AF.md:1:1: error: notes to editors paragraph 1 is not translated (the en text "
+            "has 1 notes to editors paragraph, this file 0 notes to editors paragraphs)"
+            in result.output), result.output
+    code, report, _ = _build("--lang", "fa-AF", "--variant", "press", "--out", str(tmp_path))
+    assert code == 1
+    assert report["documents"][0]["error"].startswith(
+        "fa-AF.md lacks notes to editors paragraph 1 of the en.md text")

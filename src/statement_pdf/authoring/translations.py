@@ -46,14 +46,16 @@ def snapshot_file(statement: Statement, code: str) -> Path:
 
 
 def expected_blocks(statement: Statement, code: str) -> dict[str, Block]:
-    """The source blocks translation `code` must translate, by key: those of the required
-    sections, the footnotes, and those of every optional section the translation has. An
-    optional section it leaves out (the letter's, in a language no recipient reads) is not
-    missing here; the layouts that need it say so (letters.letter_problems)."""
+    """The source blocks translation `code` must translate, by key: those of every section the
+    press release prints (the notes to editors too, when the source has them), the footnotes,
+    and those of the letter's sections the translation has. A letter section it leaves out
+    (in a language no recipient reads) is not missing here; the layouts that need it say so
+    (letters.letter_problems)."""
     source = statement.texts[statement.meta.source_language]
     translation = statement.texts[code]
     return {block.key: block for block in source.blocks
-            if block.section in (*REQUIRED, "footnotes") or translation.section(block.section)}
+            if block.section in (*REQUIRED, "footnotes") or not block.section.startswith(
+                "letter-") or translation.section(block.section)}
 
 
 def translation_problems(statement: Statement, code: str) -> list[Problem]:
