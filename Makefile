@@ -3,13 +3,14 @@
 
 VENV := .venv
 PY := $(VENV)/bin/python
-STATEMENT := data/statements/2025-05-28-pakistan-afghan-deportations
+STATEMENTS := $(wildcard data/statements/*/statement.yaml)
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libgs-common chromium
 
 .PHONY: demo test setup system lint bench clean
 
 demo: setup
-	$(VENV)/bin/statement-pdf build $(STATEMENT) --out out
+	@set -e; for statement in $(dir $(STATEMENTS)); do \
+	  $(VENV)/bin/statement-pdf build $$statement --out out; done
 
 test: setup
 	$(PY) -m pytest -q

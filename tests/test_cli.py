@@ -60,7 +60,7 @@ def test_shell_completion_offers_ids() -> None:
         return subprocess.run([COMMAND], capture_output=True, text=True, env=env,
                               cwd=ROOT).stdout.split()
 
-    assert complete("statement-pdf build 2025") == [STATEMENT_ID]
+    assert complete("statement-pdf build 2025-05") == [STATEMENT_ID]
     assert complete(f"statement-pdf build {STATEMENT_ID} --lang f") == ["fa-AF"]
     assert complete(f"statement-pdf build {STATEMENT_ID} --recipient pm") == ["pm-pakistan"]
 

@@ -119,7 +119,8 @@ def context_for(project: Project, job: Job) -> dict[str, Any]:
                    if isinstance(value, str)},
         "plain_title": text.title,
         "text": Writer(text, local, project.layouts[job.variant].footnotes),
-        "dateline": Markup('<strong class="dateline">%s:</strong>') % date,
+        "dateline": Markup('<strong class="dateline">%s:</strong>') % _dateline(statement, local),
+        "embargo": _embargo(statement, local),
         "date": date,
         "iso_date": statement.meta.date.isoformat(),
         "signatories": signatories,
@@ -150,6 +151,27 @@ def _notices(project: Project, job: Job, local: Localiser) -> list[Markup]:
         source = local.language_name(statement.meta.source_language)
         notices.append(local.text(labels.stale_notice.format(source=source)))
     return notices
+
+
+def _dateline(statement: Statement, local: Localiser) -> Markup:
+    """The date that opens the body, after the city the statement is issued in (as the
+    language writes it, else as statement.yaml does)."""
+    date = local.date(statement.meta.date)
+    city = statement.texts[local.language.code].front.city or statement.meta.city
+    if city is None:
+        return local.text(date)
+    return local.isolated(local.label("dateline_city", city=city, date=date))
+
+
+def _embargo(statement: Statement, local: Localiser) -> Markup | None:
+    """"Embargoed until 09:00 (UTC+05:00), 28 May 2025" in the language, or None."""
+    moment = statement.meta.embargo
+    if moment is None:
+        return None
+    offset = moment.strftime("%z")
+    return local.text(local.label(
+        "embargoed_until", date=local.date(moment.date()), time=local.digits(f"{moment:%H:%M}"),
+        offset=f"{offset[:3]}:{offset[3:]}"))
 
 
 def profile_name(project: Project, job: Job) -> str:
@@ -221,9 +243,17 @@ def _generated_css(project: Project, job: Job, local: Localiser) -> str:
         f"{_window_properties(layout, job.paper, language.line_height)}"
         f"{_signature_properties(layout)}}}",
         _page_css(job.paper, local, brand, _latin_first(project, language.fonts.heading)),
+        _counter_css(language.page_counter),
         _colour_profile_css(job_profile(project, job)),
         _continuation_css(layout, local),
     ])
+
+
+def _counter_css(style: str) -> str:
+    """Numbered lists and footnote numbers in the language's counter style (its digits)."""
+    return (f"ol {{ list-style-type: {style}; }} "
+            f".footnote::footnote-call {{ content: counter(footnote, {style}); }} "
+            f".footnote::footnote-marker {{ content: counter(footnote, {style}) \". \"; }}")
 
 
 def _colour_profile_css(profile: Profile) -> str:

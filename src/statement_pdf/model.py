@@ -80,6 +80,11 @@ class LetterLabels(Schema):
     """The running header from page 2 on; {recipient}, {date} and {reference} are filled in."""
 
 
+def _having(first: str, second: str) -> str:
+    """The pattern of a label that holds both {first} and {second}, in either order."""
+    return rf"\{{{first}\}}.*\{{{second}\}}|\{{{second}\}}.*\{{{first}\}}"
+
+
 class Labels(Schema):
     for_immediate_release: Text
     signed: Text
@@ -91,6 +96,14 @@ class Labels(Schema):
     """Printed like the draft notice while a translation is out of date; {source} is the
     source language's name in this language (from Babel)."""
     logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
+    notes_to_editors: Text
+    """The heading of the notes to editors, after the end mark."""
+    notes: Text
+    """The heading of the endnotes (letters)."""
+    embargoed_until: Annotated[str, StringConstraints(pattern=_having("date", "time"))]
+    """Instead of for_immediate_release under an embargo: {date}, {time} and {offset}."""
+    dateline_city: Annotated[str, StringConstraints(pattern=_having("city", "date"))]
+    """The dateline when the statement names its city."""
     letter: LetterLabels | None = None
     """Only languages that letters are written in need these."""
 

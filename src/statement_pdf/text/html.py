@@ -49,17 +49,18 @@ class Writer:
     def has(self, name: str) -> bool:
         return self.text.section(name) is not None
 
-    def section(self, name: str, lead_in: Markup | None = None) -> Markup:
+    def section(self, name: str, lead_in: Markup | None = None, level: int = 2) -> Markup:
         """The blocks of section `name` (nothing if the file has no such section), written
         once per document. `lead_in` starts the first paragraph (the dateline), or stands as a
-        paragraph of its own when the section does not start with one."""
+        paragraph of its own when the section does not start with one. `level` is the HTML
+        heading a `## ` sub-heading becomes (3 under a heading of the layout's own)."""
         section = self.text.section(name)
         if section is None:
             return Markup("")
         if name not in self.written:
             kinds = {id(inline): block.kind for block in section.blocks
                      for inline in block.inline}
-            self.written[name] = self._blocks(section.tokens, kinds, lead_in)
+            self.written[name] = self._blocks(section.tokens, kinds, lead_in, level - 2)
         return self.written[name]
 
     def line(self, name: str) -> Markup:
@@ -104,8 +105,8 @@ class Writer:
 
     # --- blocks ---------------------------------------------------------------------------
 
-    def _blocks(self, tokens: list[Token], kinds: dict[int, str],
-                lead_in: Markup | None) -> Markup:
+    def _blocks(self, tokens: list[Token], kinds: dict[int, str], lead_in: Markup | None,
+                shift: int) -> Markup:
         out: list[Markup] = []
         if lead_in is not None and not (tokens and tokens[0].type == "paragraph_open"):
             out.append(Markup("<p>%s</p>") % lead_in)
@@ -120,9 +121,9 @@ class Writer:
             elif kind == "paragraph_close" and not token.hidden:
                 out.append(Markup("</p>\n"))
             elif kind == "heading_open":
-                out.append(Markup(f"<h{len(token.markup)}>"))
+                out.append(Markup(f"<h{min(len(token.markup) + shift, 6)}>"))
             elif kind == "heading_close":
-                out.append(Markup(f"</h{len(token.markup)}>\n"))
+                out.append(Markup(f"</h{min(len(token.markup) + shift, 6)}>\n"))
             elif kind == "inline":
                 out.append(self.inline(token))
             elif kind in _OPENING:
