@@ -295,3 +295,64 @@ def test_final_build_publishes_an_approved_current_statement(demo: Path) -> None
     dari = pdftotext(demo / "out" / "demo" / "fa-AF" / "press.pdf")
     assert "پاکستان" in dari
     assert "ترجمهٔ غیررسمی" not in dari, "an approved translation carries no draft notice"
+
+
+# --- block by block: the example statement's Dari translation ------------------------------
+
+EXAMPLE = "data/statements/2025-06-10-example-every-element"
+
+
+def _example(project: Path, old: str, new: str) -> tuple[int, list[str]]:
+    dari = project / EXAMPLE / "fa-AF.md"
+    text = dari.read_text(encoding="utf-8")
+    assert old in text
+    dari.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, lines = _check(EXAMPLE, "--no-measure")
+    return code, [line for line in lines if ": error: " in line]
+
+
+def _line(project: Path, needle: str) -> int:
+    lines = (project / EXAMPLE / "fa-AF.md").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_a_missing_demand_is_named_where_it_belongs(project_copy: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    code, errors_ = _example(project_copy, "4. جواز رادیو نمونه را دوباره معتبر کنند و ویب‌سایت "
+                             "آن را از مسدودیت بیرون آورند.\n", "")
+    assert code == 1
+    assert errors_ == [
+        f"{EXAMPLE}/fa-AF.md:{_line(project_copy, '3. تا زمانی')}:4: error: demand 4 is not "
+        "translated (the en text has 4 demands, this file 3 demands)"]
+
+
+def test_a_link_to_another_address_is_named_at_the_address(
+        project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    udhr = "https://www.un.org/en/about-us/universal-declaration-of-human-rights"
+    code, errors_ = _example(project_copy, f"]({udhr})", "](https://example.net/udhr)")
+    line = _line(project_copy, "https://example.net/udhr")
+    column = (project_copy / EXAMPLE / "fa-AF.md").read_text(encoding="utf-8").splitlines()[
+        line - 1].index("https://example.net/udhr") + 1
+    paragraph = _line(project_copy, "گزارش‌دهی از یک فاجعه")
+    assert code == 1
+    assert errors_ == [
+        f"{EXAMPLE}/fa-AF.md:{paragraph}:1: error: body paragraph 2 has no link to {udhr}, as "
+        "the en text has: keep the link around the translated words, [words](address)",
+        f"{EXAMPLE}/fa-AF.md:{line}:{column}: error: body paragraph 2 links to "
+        "https://example.net/udhr, which the en text of body paragraph 2 does not (its links: "
+        f"{udhr}, https://www.ohchr.org/en/instruments-mechanisms/instruments/"
+        "international-covenant-civil-and-political-rights)"]
+
+
+def test_a_lost_footnote_call_is_named(project_copy: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_copy)
+    code, errors_ = _example(project_copy, "بودند.[^1]", "بودند.")
+    assert code == 1
+    assert [line.split(": error: ")[1] for line in errors_] == [
+        "body paragraph 1 calls 0 footnote(s), the en text 1: keep each [^…] where its "
+        "sentence is",
+        # the second note is now the first one called: the second is missing
+        "footnote 2 is not translated (the en text has 2 footnotes, this file 1 footnote)"]

@@ -46,7 +46,7 @@ def find_statement(value: Path) -> Path:
     root = _project_root()
     ids = _statement_ids(root)
     if root and len(value.parts) == 1 and value.name in ids:
-        return _shown(root / "data" / "statements" / value.name)
+        return shown(root / "data" / "statements" / value.name)
     hint = f" Did you mean {match}?" if (match := closest(value.name, ids)) else ""
     known = f" Statements here: {', '.join(ids)}." if ids else ""
     raise typer.BadParameter(
@@ -54,7 +54,7 @@ def find_statement(value: Path) -> Path:
         f"{known}")
 
 
-def _shown(path: Path) -> Path:
+def shown(path: Path) -> Path:
     """Relative to the working directory when inside it: what messages print."""
     try:
         return path.relative_to(Path.cwd())
@@ -89,7 +89,7 @@ def _starting(options: list[str], incomplete: str) -> list[str]:
     return [option for option in options if option.startswith(incomplete)]
 
 
-def _complete_language(incomplete: str) -> list[str]:
+def complete_language(incomplete: str) -> list[str]:
     return _starting(_file_stems("data/languages", "*.yaml"), incomplete)
 
 
@@ -116,7 +116,7 @@ StatementFolder = Annotated[Path, typer.Argument(
     help="The statement: its id (a folder of data/statements/) or its folder.",
     show_default=False)]
 Languages = Annotated[list[str] | None, typer.Option(
-    "--lang", metavar="CODE", autocompletion=_complete_language,
+    "--lang", metavar="CODE", autocompletion=complete_language,
     help="A language to make, by code (repeatable); default: every language of the statement.")]
 Variants = Annotated[list[str] | None, typer.Option(
     "--variant", metavar="VARIANT", autocompletion=_complete_variant,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,15 @@ from ..authoring.translations import record_translations
 from ..errors import InputError
 from ..load import find_project_root, load_project, load_statement
 from .app import WRITING, app, err, out, project_here, report_problems
-from .arguments import Languages, Paper, PaperSize, StatementFolder
+from .arguments import (
+    Languages,
+    Paper,
+    PaperSize,
+    StatementFolder,
+    complete_language,
+    complete_statement,
+    shown,
+)
 
 
 class ReportFormat(StrEnum):
@@ -31,11 +40,7 @@ def new(
     """Start a statement: data/statements/ID/ from a template that explains every field."""
     project = project_here()
     try:
-        day = dt.date.fromisoformat(date) if date else dt.date.today()
-        folder = scaffold(project, slug, day)
-    except ValueError:
-        err.print(f"--date {date}: expected a date as YYYY-MM-DD, e.g. 2025-06-01", markup=False)
-        raise typer.Exit(2) from None
+        folder = scaffold(project, slug, _date_option(date) or dt.date.today())
     except InputError as error:
         report_problems(error, consequence="nothing was created.")
         raise typer.Exit(2) from None
@@ -96,3 +101,48 @@ def translated(
     for code in recorded:
         out.print(f"recorded {code}.md as translated from the current "
                   f"{statement.meta.source_language}.md", markup=False)
+
+
+@app.command("import", rich_help_panel=WRITING)
+def import_statement(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="A Word document (.docx), Markdown (.md) or plain text (.txt).",
+        show_default=False)],
+    lang: Annotated[str, typer.Option(
+        "--lang", metavar="CODE", autocompletion=complete_language,
+        help="The language FILE is written in.")] = "en",
+    statement_id: Annotated[str | None, typer.Option(
+        "--id", metavar="ID", autocompletion=complete_statement,
+        help="The statement: an existing one gets FILE as its CODE.md; a new one is made "
+        "with this id. Default: a new statement, its id made of its date and title.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="YYYY-MM-DD", help="The statement's date, when the text has no "
+        "dateline.")] = None,
+) -> None:
+    """Make a statement (or one language's text of one) from a Word, Markdown or text file.
+
+    The title, lead, body, call to action, notes to editors, signatories and date are placed
+    as docs/writing.md describes them; what could not be placed is listed. Nothing is ever
+    overwritten. Check the result with `statement-pdf check`."""
+    from ..authoring.importing import import_file  # mammoth only when asked for
+
+    project = project_here()
+    try:
+        imported = import_file(project, file, lang, statement_id, _date_option(date))
+    except InputError as error:
+        report_problems(error, consequence="nothing was imported.")
+        raise typer.Exit(2) from None
+    for path in imported.written:
+        out.print(f"wrote {shown(path)}", markup=False, soft_wrap=True)
+    for note in imported.notes:
+        out.print(f"note: {note}", markup=False, soft_wrap=True)
+    out.print(f"next: statement-pdf check {imported.folder.name}", markup=False)
+
+
+def _date_option(date: str | None) -> dt.date | None:
+    """The --date given, or None; a date not written YYYY-MM-DD is a usage error."""
+    try:
+        return dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        err.print(f"--date {date}: expected a date as YYYY-MM-DD, e.g. 2025-06-01", markup=False)
+        raise typer.Exit(2) from None

@@ -14,10 +14,10 @@ WIDTH = 100
 
 
 def text_file(front: dict[str, object], sections: dict[str, list[str]],
-              footnotes: list[str] = ()) -> str:
+              footnotes: dict[str, str] | None = None) -> str:
     """A text file: `front` as its front matter, then each section of `sections` (by its key
     in blocks.SECTIONS: "title", "lead", "body", …) as its Markdown blocks, in the order of
-    the format; `footnotes` are the texts of [^1], [^2], … (the blocks call them)."""
+    the format; `footnotes` are the texts of the footnotes the blocks call, by label."""
     front_matter = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=WIDTH)
     parts = [f"---\n{front_matter}---"]
     for name in SECTIONS:
@@ -30,8 +30,8 @@ def text_file(front: dict[str, object], sections: dict[str, list[str]],
             parts.append(f"::: {name}\n" + "\n\n".join(blocks) + "\n:::")
         else:
             parts.extend(blocks)
-    parts.extend(f"[^{number}]: {' '.join(note.split())}"
-                 for number, note in enumerate(footnotes, start=1))
+    parts.extend(f"[^{label}]: {' '.join(note.split())}"
+                 for label, note in (footnotes or {}).items())
     return "\n\n".join(parts) + "\n"
 
 
