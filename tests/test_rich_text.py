@@ -261,8 +261,9 @@ def test_in_dari_every_inline_element_isolates_latin_and_localises_digits() -> N
     assert '&lt;<bdi dir="ltr">img src=file:///etc/passwd</bdi>&gt;' in body
     assert "<img" not in body
     assert "<script" not in body and '&lt;<bdi dir="ltr">script</bdi>&gt;' in body
-    assert '<blockquote><p>گزارش ۳۰</p>\n<p class="attribution">— <bdi dir="ltr">UNHCR</bdi>' \
-        '</p>\n</blockquote>' in body
+    # an attribution wholly in Latin letters is set left to right, as such paragraphs are
+    assert ('<blockquote><p>گزارش ۳۰</p>\n<p dir="ltr" class="attribution latin-only">— '
+            '<bdi dir="ltr">UNHCR</bdi></p>\n</blockquote>') in body
 
 
 def test_in_english_the_text_is_escaped_and_left_in_its_digits() -> None:
