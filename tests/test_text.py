@@ -117,6 +117,10 @@ def test_the_bundled_statement_is_one_block_per_paragraph() -> None:
     ("---\nlanguage", "language", "en.md:1:1: error: a text file starts with its front matter"),
     ("[^a], on", "[^b], on", "en.md:9:9: error: footnote [^b] has no text"),
     ("\n::: call-to-action\n", "\nText after.\n\n::: call-to-action\n", None),
+    # a section line inside a list or a quote is named where its colons are
+    ("- two.\n", "- two.\n- :::\n", "en.md:34:3: error: a ::: line inside a list or a quote"),
+    ("> on two lines.", "> ::: lead", "en.md:25:3: error: a ::: line inside a list or a quote"),
+    ("2. Second item", "2. ::: call-to-action", "en.md:22:4: error: a ::: line inside a list"),
 ])
 def test_a_mistake_is_located_at_its_line(old: str, new: str, expected: str | None) -> None:
     assert old in RICH

@@ -88,10 +88,10 @@ def parse_text(source: str, file: Path) -> TextFile:
     env: dict = {}
     tokens = parser().parse(source.removeprefix("\ufeff"), env)
     front, front_document = _front_matter(tokens, file, problems)
-    reader = _SectionReader(file, problems)
+    lines = source.splitlines()
+    reader = _SectionReader(file, problems, lines)
     for token in tokens:
         reader.add(token)
-    lines = source.splitlines()
     sections = reader.finish(_first_text_line(tokens), lines)
     footnotes, footnote_tokens = _footnotes(tokens, lines)
     problems.extend(_footnote_problems(file, lines, env, sections))
@@ -166,8 +166,8 @@ class _SectionReader:
     """Cuts the block-level tokens into sections, checking the convention as it goes: the
     title first, `:::` sections known, closed, not nested and in order, the body outside them."""
 
-    def __init__(self, file: Path, problems: list[Problem]) -> None:
-        self.file, self.problems = file, problems
+    def __init__(self, file: Path, problems: list[Problem], source_lines: list[str]) -> None:
+        self.file, self.problems, self.source_lines = file, problems, source_lines
         self.tokens: dict[str, list[Token]] = {}
         self.lines: dict[str, int] = {}
         self.marked: str | None = None
@@ -179,10 +179,13 @@ class _SectionReader:
         self.last = -1
         """The place in SECTIONS of the last section met."""
         self.in_footnotes = False
+        self.containers: list[bool] = []
+        """For each `:::` line open: whether it opened a section (False: one inside a list or a
+        quote, reported and read as the text around it, so that lists and quotes stay whole)."""
 
-    def problem(self, token: Token, message: str) -> None:
+    def problem(self, token: Token, message: str, column: int = 1) -> None:
         line = token.map[0] + 1 if token.map else 1
-        self.problems.append(Problem(self.file, line, 1, message))
+        self.problems.append(Problem(self.file, line, column, message))
 
     def add(self, token: Token) -> None:
         if token.type in ("footnote_block_open", "footnote_block_close"):
@@ -190,8 +193,17 @@ class _SectionReader:
         if self.in_footnotes or token.type in ("front_matter", "footnote_block_close"):
             return  # the footnotes are read from their block at the end (_footnotes)
         if token.type == "container_section_open":
-            self._open(token)
+            # a section starts at the margin, or (a mistake _open names) in another section
+            self.containers.append(token.level <= (self.marked is not None))
+            if self.containers[-1]:
+                self._open(token)
+            else:
+                self.problem(token, "a ::: line inside a list or a quote: write the lines "
+                             "that open and close sections on their own, at the start of "
+                             "the line", column=self._colons(token))
         elif token.type == "container_section_close":
+            if not self.containers.pop():
+                return
             if not token.markup and self.marked:
                 self.problem(self.opening, f"::: {self.marked} is not closed: end the "
                              f"{SECTIONS[self.marked]} with a line ::: (three colons)")
@@ -202,6 +214,11 @@ class _SectionReader:
             if token.level == 0 and token.nesting == 1:
                 self._outside(token)
             self.tokens[self.outside].append(token)
+
+    def _colons(self, token: Token) -> int:
+        """The column of the colons on the line where `token` starts."""
+        line = self.source_lines[token.map[0]] if token.map else ""
+        return line.find(":::") + 1 or 1
 
     def _open(self, token: Token) -> None:
         name = token.info.strip()
