@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,41 @@ def test_build_help_reads_as_a_person_writes_the_command() -> None:
     assert rows["--emit-html"].split()[2] == "Also", "a switch takes no value"
     assert rows["--final"].split()[2] == "The", "a switch takes no value"
     assert "STATEMENT" in _help("build", "-h").splitlines()[1]
+
+
+def test_usage_names_the_statement_as_manual_pages_do() -> None:
+    """`build [OPTIONS] STATEMENT`: Typer's own usage line is `{STATEMENT}`."""
+    usage = next(line for line in _help("build", "-h").splitlines() if "Usage:" in line)
+    assert usage.split()[-3:] == ["build", "[OPTIONS]", "STATEMENT"], usage
+    words = " ".join(_help("build", "-h").replace("│", "").split())
+    assert "pip install 'statement-pdf[cluster]'" in words, "brackets are text, not markup"
+
+
+def _prose(text: str) -> list[list[str]]:
+    """The paragraphs of the help's description: the lines between the usage line and the
+    first panel, each paragraph a list of lines."""
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if "Usage:" in line) + 1
+    end = next(index for index, line in enumerate(lines) if line.startswith("╭"))
+    paragraphs: list[list[str]] = [[]]
+    for line in lines[start:end]:
+        if line.strip():
+            paragraphs[-1].append(line.rstrip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+@pytest.mark.parametrize("command", ["build", "check", "translated", "send", "inspect"])
+def test_help_paragraphs_fill_an_80_column_terminal(command: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the docstring's own line breaks, which at 80 columns broke a line after a word."""
+    monkeypatch.setenv("COLUMNS", "80")
+    paragraphs = _prose(_help(command, "-h"))
+    assert len(paragraphs) >= 2, paragraphs
+    for paragraph in paragraphs:
+        assert all(len(line) + 1 + len(after.split()[0]) > 76
+                   for line, after in pairwise(paragraph)), "the next word would fit"
 
 
 def test_shell_completion_offers_ids() -> None:
@@ -150,6 +186,23 @@ def test_yaml_mistakes_are_explained_where_they_are(project_copy: Path, case: st
     assert result.exit_code == 1
     assert f"statement.yaml:{line}:" in result.output, result.output
     assert message in " ".join(result.output.split()), result.output
+
+
+def test_a_colon_in_a_list_item_of_a_registry_is_explained(project_copy: Path) -> None:
+    """In a list, `- Constitution Avenue: Red Zone` is not a syntax error: YAML reads a key and
+    its value where the office's address wanted a line of text."""
+    recipients = project_copy / "data" / "recipients.yaml"
+    text = recipients.read_text()
+    line = text.splitlines().index("    - Constitution Avenue") + 1
+    recipients.write_text(text.replace("    - Constitution Avenue",
+                                       "    - Constitution Avenue: Red Zone", 1))
+    result = run_cli("check", project_copy / "data" / "statements" / STATEMENT_ID,
+                     "--no-measure")
+    assert result.exit_code == 1
+    assert (f"recipients.yaml:{line}:7: error: address.0: expected text, but YAML read "
+            "“Constitution Avenue: Red Zone” as a key and its value (a colon followed by a space "
+            "starts a key): write it in quotes, - \"Constitution Avenue: Red Zone\""
+            ) in " ".join(result.output.split()), result.output
 
 
 # --- check reports everything ------------------------------------------------------------------

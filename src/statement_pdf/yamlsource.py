@@ -211,13 +211,28 @@ def _describe(detail: dict) -> str:
     """pydantic's message, prefixed with the dotted field name the user sees in the file, and
     said in the author's terms where pydantic's are a programmer's: how to write the value."""
     field_name = ".".join(str(part) for part in detail["loc"]) or "document"
-    return f"{field_name}: {_explained(detail, field_name.rpartition('.')[2])}"
+    return f"{field_name}: {_explained(detail, detail['loc'][-1] if detail['loc'] else '')}"
 
 
 _READ_AS = {bool: "yes/no (true/false)", int: "a number", float: "a number"}
 
 
-def _explained(detail: dict, key: str) -> str:
+def _in_quotes(key: str | int, text: str) -> str:
+    """The line as it should be written: `key: "text"`, or `- "text"` for an item of a list."""
+    return f'- "{text}"' if isinstance(key, int) else f'{key}: "{text}"'
+
+
+def _read_as_key(value: object) -> str | None:
+    """`a: b` when YAML read a text with “: ” in it as a key and its value (in a list, where
+    `- Constitution Avenue: Red Zone` is a one-key mapping, not an error of syntax)."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, item), = value.items()
+        if isinstance(key, str) and isinstance(item, str | int | float):
+            return f"{key}: {item}"
+    return None
+
+
+def _explained(detail: dict, key: str | int) -> str:
     kind, value = detail["type"], detail.get("input")
     if kind == "missing":
         return "required field is missing"
@@ -230,7 +245,10 @@ def _explained(detail: dict, key: str) -> str:
                 f"({detail['msg'].split(', ', 1)[-1]})")
     if kind == "string_type" and type(value) in _READ_AS:
         return (f"expected text, but YAML read {value!r} as {_READ_AS[type(value)]}: write it "
-                f"in quotes, {key}: \"{value}\"")
+                f"in quotes, {_in_quotes(key, str(value))}")
+    if kind == "string_type" and (text := _read_as_key(value)):
+        return (f"expected text, but YAML read “{text}” as a key and its value (a colon "
+                f"followed by a space starts a key): write it in quotes, {_in_quotes(key, text)}")
     if kind == "list_type":
         return (f"expected a list: write {key}: [first, second] or one “- item” per line "
                 f"under {key}:")

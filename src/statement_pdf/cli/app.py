@@ -8,6 +8,7 @@ name only (`--lang CODE`), as a person writes them.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,12 +28,27 @@ out = Console(highlight=False, emoji=False)
 
 def _as_people_write_them(command: Any, ctx: Any) -> None:
     """A switch (`--force`, `-h`) takes no value: nothing after it in --help; a value with a
-    name (`STATEMENT`, `--lang CODE`) is shown by its name, without Typer's type after it."""
+    name (`STATEMENT`, `--lang CODE`) is shown by its name, without Typer's type after it, and
+    a required argument in the usage line as manual pages write it (`build STATEMENT`, not
+    Typer's `{STATEMENT}`). The help's paragraphs are filled to the terminal's width."""
+    command.help = _filled(command.help)
     for param in command.get_params(ctx):
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
         elif param.metavar and param.param_type_name == "argument":
             param.display_type_rich = lambda ctx: None
+            if param.required and param.nargs == 1:
+                param._usage_display_name = lambda param=param: param.display_name_raw
+
+
+def _filled(text: str | None) -> str | None:
+    """The paragraphs of a docstring with the line breaks of its source joined: Typer keeps
+    them, so at 80 columns a paragraph wrapped at 95 in the source breaks every other line
+    after a few words."""
+    if not text:
+        return text
+    return "\n\n".join(" ".join(paragraph.split())
+                       for paragraph in inspect.cleandoc(text).split("\n\n"))
 
 
 class _Group(TyperGroup):

@@ -118,6 +118,9 @@ StatementFolder = Annotated[Path, typer.Argument(
 Languages = Annotated[list[str] | None, typer.Option(
     "--lang", metavar="CODE", autocompletion=complete_language,
     help="A language to make, by code (repeatable); default: every language of the statement.")]
+Translations = Annotated[list[str] | None, typer.Option(
+    "--lang", metavar="CODE", autocompletion=complete_language,
+    help="A translation to record, by code (repeatable).")]
 Variants = Annotated[list[str] | None, typer.Option(
     "--variant", metavar="VARIANT", autocompletion=_complete_variant,
     help="press or letter (repeatable); default: every variant the statement has.")]

@@ -15,10 +15,10 @@ from ..errors import InputError
 from ..load import find_project_root, load_project, load_statement
 from .app import WRITING, app, err, out, project_here, report_problems
 from .arguments import (
-    Languages,
     Paper,
     PaperSize,
     StatementFolder,
+    Translations,
     complete_language,
     complete_statement,
     shown,
@@ -79,7 +79,7 @@ def check(
 @app.command(rich_help_panel=WRITING)
 def translated(
     statement_dir: StatementFolder,
-    lang: Languages = None,
+    lang: Translations = None,
     every: Annotated[bool, typer.Option(
         "--all", help="Every translation of the statement.")] = False,
 ) -> None:

@@ -57,7 +57,7 @@ def build(
     cluster: Annotated[str | None, typer.Option(
         "--cluster", metavar="ADDRESS", help="Render on a Dask cluster: its scheduler's "
         "address (tcp://host:8786), or local:N to start N worker processes here. Needs "
-        "pip install 'statement-pdf[cluster]'; see docs/cluster.md.")] = None,
+        "pip install 'statement-pdf\\[cluster]'; see docs/cluster.md.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Render every document, even those the manifest shows are current.")
     ] = False,
