@@ -233,6 +233,25 @@ def test_check_goes_on_when_shared_data_is_broken(project_copy: Path,
                    for line in lines), "a broken entry is not an unknown one"
 
 
+def test_check_goes_on_when_a_registry_is_not_valid_yaml(project_copy: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry YAML cannot read at all (a colon in a name) costs its own entries only: the
+    statement's problems are still listed, and its signatories are not called unknown."""
+    monkeypatch.chdir(project_copy)
+    organisations = project_copy / "data" / "organisations.yaml"
+    text = organisations.read_text()
+    line = text.splitlines().index("  name: Artists at Risk Connection") + 1
+    organisations.write_text(text.replace("  name: Artists at Risk Connection",
+                                          "  name: Artists at Risk: Connection"))
+    result = run_cli("check", STATEMENT_ID, "--no-measure")
+    lines = _problem_lines(result)
+    assert (f"data/organisations.yaml:{line}:24: error: invalid YAML: a value that contains “: ” "
+            "must be in quotes") in " ".join(result.output.split()), result.output
+    assert any("draft translation" in line for line in lines)
+    assert any("is marked !placeholder" in line for line in lines)
+    assert not any("unknown organisation" in line for line in lines), lines
+
+
 def test_check_goes_on_when_the_folder_and_the_id_differ(project_copy: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(BROKEN / "_demo", project_copy, dirs_exist_ok=True)

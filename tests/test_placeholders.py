@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import STATEMENT_ID, run_cli
+from ready_copy import ready_copy
 from statement_pdf.authoring.check import Scope, errors, preflight
 
 SLUG = "2026-02-01-placeholders"
@@ -130,3 +131,17 @@ def test_the_senders_address_is_a_placeholder_of_the_letters_only(project_copy: 
     assert [(problem.file.name, problem.line, problem.severity) for problem in letters
             if "“[street and number]” is marked !placeholder" in problem.message] == [
         ("coalition.yaml", 19, "warning")]
+
+
+def test_send_refuses_a_placeholder_left_in_a_letter(tmp_path: Path) -> None:
+    """A copy made ready to send but for one address line still marked: nothing goes out."""
+    statement = ready_copy(tmp_path)
+    recipients = tmp_path / "data" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("    - Constitution Avenue",
+                                                         "    - !placeholder Constitution Avenue"))
+    result = run_cli("send", statement, "--out", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert ": error: placeholder: “Constitution Avenue” is marked !placeholder" in output, output
+    assert "draft" not in output and "nothing was sent" in output
+    assert not (tmp_path / "out" / STATEMENT_ID / "outbox").exists()

@@ -76,6 +76,32 @@ def test_a_missing_letter_body_fails_only_the_letters(statement: Path) -> None:
         "translate it (`statement-pdf check` shows where)")
 
 
+def _with_demands(file: Path, demands: list[str]) -> None:
+    """The call to action followed by a list of these demands."""
+    text = file.read_text(encoding="utf-8")
+    end = text.index("\n:::\n", text.index("::: call-to-action"))
+    items = "".join(f"\n- {demand}" for demand in demands)
+    file.write_text(f"{text[:end]}\n{items}{text[end:]}", encoding="utf-8")
+
+
+def test_a_demand_the_translation_lacks_is_missing_text(statement: Path) -> None:
+    """A list item: the third demand of the English list is not in the Urdu one."""
+    _with_demands(statement / "en.md", ["Suspend the deportations.", "Register the refugees.",
+                                        "Protect journalists at risk."])
+    _with_demands(statement / "ur.md", ["ملک بدری معطل کی جائے۔",
+                                        "پناہ گزینوں کا اندراج کیا جائے۔"])
+    from statement_pdf.authoring.translations import missing_text
+    from statement_pdf.load import load_project, load_statement
+
+    loaded = load_statement(statement, load_project(statement.parents[2]))
+    assert missing_text(loaded, "fa-AF", letter=False).startswith("fa-AF.md lacks demand 1")
+    assert missing_text(loaded, "ur", letter=False) == (
+        "ur.md lacks demand 3 of the en.md text, which this document prints: translate it "
+        "(`statement-pdf check` shows where)")
+    result = run_cli("check", STATEMENT_ID, "--no-measure")
+    assert "error: demand 3 is not translated" in result.output, result.output
+
+
 def _notice(pdf: Path) -> str | None:
     """The words in the box the layout draws in the brand's accent colour at the top of page 1
     (the draft notice's box), or None."""
