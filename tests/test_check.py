@@ -65,7 +65,8 @@ EXPECTED = {
         f"{DEMO}/statement.yaml:6:8: error: unknown brand 'amnesty' (expected one of: "
         "coalition, demo)",
         f"{DEMO}/statement.yaml:11:32: error: unknown recipient 'president-narnia' (expected "
-        "one of: interior-pakistan, pm-pakistan, sr-afghanistan, unhcr-pakistan)",
+        "one of: example-ministry, interior-pakistan, pm-pakistan, sr-afghanistan, "
+        "unhcr-pakistan)",
     ],
     "missing-translation": [
         DRAFT,

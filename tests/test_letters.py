@@ -66,8 +66,11 @@ def broken(tmp_path: Path) -> Path:
 
 
 def _recipients() -> dict[str, dict]:
+    """The offices the bundled statement writes to, as data/recipients.yaml has them."""
     entries = read_yaml(ROOT / "data" / "recipients.yaml").data
-    return {entry["id"]: entry for entry in entries}
+    statement = ROOT / "data" / "statements" / STATEMENT_ID / "statement.yaml"
+    addressed = read_yaml(statement).data["letter"]["recipients"]
+    return {entry["id"]: entry for entry in entries if entry["id"] in addressed}
 
 
 def _address(recipient: dict, code: str) -> list[str]:

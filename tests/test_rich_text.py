@@ -1,6 +1,6 @@
 """Rich statement text, read back the way a reader sees it: the bundled example statement (every
-element of the format, in English and Dari) as a press release and as a print file, and a
-letter made from it; and the HTML each element becomes, in a left-to-right and a right-to-left
+element of the format, in English and Dari) as a press release, as a print file and as a letter
+to a fictional office; and the HTML each element becomes, in a left-to-right and a right-to-left
 language."""
 
 from __future__ import annotations
@@ -23,43 +23,39 @@ from statement_pdf.text.markdown import parse_text
 EXAMPLE_ID = "2025-06-10-example-every-element"
 EXAMPLE = ROOT / "data" / "statements" / EXAMPLE_ID
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+LETTER_TO = "example-ministry"  # a fictional office
 UDHR = "https://www.un.org/en/about-us/universal-declaration-of-human-rights"
 ICCPR = ("https://www.ohchr.org/en/instruments-mechanisms/instruments/"
          "international-covenant-civil-and-political-rights")
-LETTER_TEXT = """
-::: letter-subject
-Release the journalists of Radio Example
-:::
-
-::: letter-opening
-We write to you about the [journalists of Radio Example](https://example.net/radio) and their
-families.[^3]
-:::
-
-[^3]: A note called from the letter only.
-"""
+LETTER_OPENING = """We write to you about the [journalists of Radio Example](https://example.net/radio)
+and their families.[^3]"""
+LETTER_NOTE = "\n[^3]: A note called from the letter only.\n"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example's press releases (en, fa-AF), its Dari print file, and an English letter of
-    it (in a copy of the project whose example has a letter to one office)."""
+    """The example's press releases (en, fa-AF), its Dari print file and letter, and an English
+    letter whose opening has a link and a note of its own (in a copy of the project)."""
     root = copy_project(tmp_path_factory.mktemp("rich"))
     folder = root / "data" / "statements" / EXAMPLE_ID
-    with (folder / "statement.yaml").open("a", encoding="utf-8") as meta:
-        meta.write("letter:\n  recipients: [sr-afghanistan]\n")
-    with (folder / "en.md").open("a", encoding="utf-8") as english:
-        english.write(LETTER_TEXT)
     out = root / "out"
-    for options in (["--variant", "press"], ["--variant", "letter"],
+    for options in (["--variant", "press"], ["--variant", "letter", "--lang", "fa-AF"],
                     ["--variant", "press", "--lang", "fa-AF", "--profile", "print", "--out",
                      str(root / "print")]):
         result = run_cli("build", folder, "--out", out, "--emit-html", *options)
         assert result.exit_code == 0, result.output
+    english = folder / "en.md"
+    text = english.read_text(encoding="utf-8")
+    opening = re.search(r"::: letter-opening\n(.*?)\n:::", text, re.S).group(1)
+    english.write_text(text.replace(opening, LETTER_OPENING) + LETTER_NOTE, encoding="utf-8")
+    result = run_cli("build", folder, "--out", out, "--variant", "letter", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    letter = f"letter-{LETTER_TO}.pdf"
     return {"en": out / EXAMPLE_ID / "en" / "press.pdf",
             "fa-AF": out / EXAMPLE_ID / "fa-AF" / "press.pdf",
             "fa-AF print": root / "print" / EXAMPLE_ID / "fa-AF" / "press.pdf",
-            "letter": out / EXAMPLE_ID / "en" / "letter-sr-afghanistan.pdf"}
+            "letter": out / EXAMPLE_ID / "en" / letter,
+            "fa-AF letter": out / EXAMPLE_ID / "fa-AF" / letter}
 
 
 def _flat(text: str) -> str:
@@ -150,19 +146,31 @@ def test_the_example_passes_the_pdfua_checks(built: dict[str, Path]) -> None:
 # --- the press release in Dari --------------------------------------------------------------
 
 
-def test_dari_lists_count_in_persian_digits_with_markers_on_the_right(
-        built: dict[str, Path]) -> None:
-    with pdfplumber.open(built["fa-AF"]) as pdf:
-        chars = [char for page in pdf.pages for char in page.chars]
-        lines = {}
-        for char in chars:
+def _numbers_at_the_right(pdf: Path) -> list[tuple[str, float]]:
+    """The number and its size of each line that ends, at its right, in a full stop and a
+    Persian digit: how a right-to-left list item or note starts."""
+    with pdfplumber.open(pdf) as document:
+        lines: dict[tuple[int, int], list[dict]] = {}
+        for char in (char for page in document.pages for char in page.chars):
             lines.setdefault((char["page_number"], round(char["top"])), []).append(char)
-    markers = []
+    numbers = []
     for line in lines.values():
         line.sort(key=lambda char: char["x0"])
-        right = [char for char in line if char["text"].strip() and char["size"] > 9][-2:]
+        right = [char for char in line if char["text"].strip()][-2:]
         if len(right) == 2 and right[0]["text"] == "." and right[1]["text"] in PERSIAN_DIGITS:
-            markers.append(right[1]["text"])
+            numbers.append((right[1]["text"], right[1]["size"]))
+    return numbers
+
+
+def _dari(text: str) -> str:
+    """_squeezed, and without the zero-width non-joiners and the hamza above that pdftotext
+    drops or sets apart."""
+    return re.sub("[\u200c\u0654]", "", _squeezed(text))
+
+
+def test_dari_lists_count_in_persian_digits_with_markers_on_the_right(
+        built: dict[str, Path]) -> None:
+    markers = [digit for digit, size in _numbers_at_the_right(built["fa-AF"]) if size > 9]
     assert markers == list("۱۲۳۴"), "the four demands, numbered at the right of their lines"
 
     printed = pdftotext(built["fa-AF"])
@@ -212,6 +220,19 @@ def test_a_letter_prints_link_addresses_and_its_notes_at_the_end(built: dict[str
         "2. The floods and the arrests") < notes.index("3. The Covenant's Article 19")
     assert "Notes to editors" not in printed, "notes to editors are for the press"
     assert UDHR in _links(built["letter"])
+
+
+def test_the_dari_letter_prints_addresses_and_numbers_its_notes_at_the_end(
+        built: dict[str, Path]) -> None:
+    printed = _dari(pdftotext(built["fa-AF letter"]))
+    assert _dari("آزادی خبرنگاران رادیو نمونه") in printed, "the subject, in Dari"
+    assert _squeezed(UDHR) in printed
+    notes = printed[printed.index(_dari("یادداشت‌ها")):]
+    assert notes.index(_dari("سیلاب و بازداشت‌هایی")) < notes.index(_dari("مادهٔ ۱۹ میثاق"))
+    assert _dari("یادداشت برای سردبیران") not in printed, "notes to editors are for the press"
+    small = [digit for digit, size in _numbers_at_the_right(built["fa-AF letter"]) if size < 10]
+    assert small == ["۱", "۲"], "the two notes, numbered in Persian digits at the right"
+    assert UDHR in _links(built["fa-AF letter"])
 
 
 # --- the HTML of each element -------------------------------------------------------------------
