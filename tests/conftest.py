@@ -29,6 +29,24 @@ STATEMENT = ROOT / "data" / "statements" / STATEMENT_ID
 SHARED = ROOT.parent / "shared"
 
 
+def statement_in(project: Path) -> Path:
+    """The bundled statement's folder in a copy of the project."""
+    return project / "data" / "statements" / STATEMENT_ID
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a data file, which must be there."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(file: Path, needle: str) -> int:
+    """The number (from 1) of the first line of `file` holding `needle`."""
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
 def run_cli(*args: str):
     return CliRunner().invoke(app, [str(arg) for arg in args])
 

@@ -276,7 +276,8 @@ BAD_INPUT = {
         ["--lang", "en", "--recipient", "sr-afghanistan"]),
     "unknown placeholder in the reference": (
         f"statements/{STATEMENT_ID}/statement.yaml", "{statement}/{recipient}",
-        "{statement}/{office}", "{office}", "reference: unknown placeholder(s) office", []),
+        "{statement}/{office}", "{office}", "reference: '{office}' is not a placeholder here "
+        "(here: {statement}, {recipient}, {language}, {date}", []),
 }
 
 

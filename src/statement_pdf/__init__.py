@@ -5,7 +5,10 @@ The pipeline, one module (or subpackage) per stage:
     load      read and validate the data, with file:line:column for every problem
               (model: the schema and what loading fills; yamlsource keeps the positions;
               yamlerrors says YAML mistakes in the words of the people who make them;
-              errors defines the problems, and the "did you mean" for unknown ids)
+              errors defines the problems, and the "did you mean" for unknown ids;
+              sourcefile reads a data file: bounded, regular, UTF-8, no link outside;
+              textrules: the characters and length text may have; placeholders: the only
+              templates data may hold)
     localise  language registry, digits, calendars, bidi isolation, safe inline markup
               (fonts: the bundled fonts and glyph coverage; scripts: which writing system a
               text's letters are in; logos: each logo's printed size)
@@ -27,6 +30,10 @@ Around it:
     delivery/   signing the letters (PAdES) and sending them by e-mail, never twice
     inspect_pdf reads a finished PDF back (and its signatures)
     cli/        a thin Typer layer on top, one module per group of commands
+    __main__    the command's entry point: signal handling (interrupts) first, and a scratch
+                folder for the run's temporary files (scratch; locking for its lock)
+
+docs/reliability.md says what holds when things go wrong, and which test proves it.
 """
 
 __version__ = "0.1.0"

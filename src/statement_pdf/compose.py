@@ -149,7 +149,7 @@ def _notices(project: Project, job: Job, local: Localiser) -> list[Markup]:
         job.language].status == "draft" else []
     if out_of_date(statement, job.language, project.layouts[job.variant].per_recipient):
         source = local.language_name(statement.meta.source_language)
-        notices.append(local.text(labels.stale_notice.format(source=source)))
+        notices.append(local.text(local.label("stale_notice", source=source)))
     return notices
 
 

@@ -37,6 +37,16 @@ class RenderError(Exception):
     """One document could not be made; the others may still be."""
 
 
+class Overflow(RenderError):
+    """Words wider than their line, which would run off the page (engine/overflow.py); the
+    caller, which knows the statement, says where they are (textrules.overflow_problems)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        super().__init__("text runs off the page: " + ", ".join(
+            f"“{word[:30]}…”" if len(word) > 30 else f"“{word}”" for word in words))
+
+
 def unknown(kind: str, value: str, known: Iterable[str], expected: str = "expected one of"
             ) -> str:
     """"unknown organisation 'rfs': did you mean 'rsf'? (expected one of: …)": every message

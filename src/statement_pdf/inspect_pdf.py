@@ -6,14 +6,22 @@ profiles made it, the paper and the print boxes, whether every font is embedded,
 whether it is tagged, the metadata, the bookmarks and the attached source files. Everything here
 is read with pikepdf from the PDF alone, so it works on any PDF, ours or not. Signatures are
 read with pyHanko (delivery/verify.py), loaded only for a PDF that has one.
+
+Any PDF includes a hostile or damaged one: a user password, forms nested thousands deep, a
+print box that is not four numbers, an /OutputIntents that is not an array, a composite font
+without its descendant. Each part of the report is read on its own; a part that cannot be read
+is reported as damage found there (`Report.problems`, exit 1) while the rest is still shown, and
+a file that cannot be opened at all is one located problem (exit 2) — never a traceback.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pikepdf
 
@@ -78,9 +86,45 @@ class Report:
         for."""
         return all(signature.intact and signature.covers_whole_file
                    and signature.trusted is not False for signature in self.signatures)
+    problems: list[str] = field(default_factory=list)
+    """Damage found: each part of the PDF that could not be read, and why."""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+class Damaged(ValueError):
+    """A part of the PDF is not what the PDF standard says it must be."""
+
+
+_DAMAGE = (Damaged, pikepdf.PdfError, ValueError, TypeError, AttributeError, IndexError,
+           KeyError, RecursionError)
+"""What reading a part of a damaged PDF can raise: pikepdf's own errors, and what its objects
+raise when a value has another type than the standard says (a name where an array should be)."""
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads each part of the report on its own, keeping what went wrong."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.reasons.values())
+
+    def read(self, part: str, reading: Callable[[], T], otherwise: T) -> T:
+        try:
+            return reading()
+        except _DAMAGE as error:
+            reason = str(error) if isinstance(error, Damaged) else (
+                f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+            self.reasons.setdefault(reason, f"{part}: cannot be read ({reason})")
+            return otherwise
+
+    def note(self, problem: str) -> None:
+        self.reasons.setdefault(problem, problem)
 
 
 def inspect_pdf(path: Path, trust: list[Path] | None = None) -> Report:
@@ -88,33 +132,46 @@ def inspect_pdf(path: Path, trust: list[Path] | None = None) -> Report:
     certificates in `trust` (none: the chain is not judged)."""
     try:
         pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise InputError([Problem(path, 1, 1, "encrypted with a password: decrypt it first "
+                                  "(qpdf --password=PASSWORD --decrypt in.pdf out.pdf), then "
+                                  "inspect the copy")]) from None
     except (OSError, pikepdf.PdfError) as error:
         raise InputError([Problem(path, 1, 1, f"not a readable PDF: {error}")]) from None
+    reader = _Reader()
     with pdf:
-        xmp = dict(pdf.open_metadata(set_pikepdf_as_editor=False))
-        first = pdf.pages[0] if pdf.pages else None
-        trim = _box_size(first, "/TrimBox") if first is not None else (0.0, 0.0)
+        xmp = reader.read("XMP metadata", lambda: dict(
+            pdf.open_metadata(set_pikepdf_as_editor=False)), {})
+        first = reader.read("page 1", lambda: pdf.pages[0] if len(pdf.pages) else None, None)
+        trim = reader.read("page 1: /TrimBox", lambda: _box_size(first, "/TrimBox"),
+                           (0.0, 0.0)) if first is not None else (0.0, 0.0)
         return Report(
             path=str(path),
             pdf_version=pdf.pdf_version,
             pages=len(pdf.pages),
             paper=_paper_name(trim),
             trim_mm=trim,
-            media_mm=_box_size(first, "/MediaBox") if first is not None else (0.0, 0.0),
-            bleed_mm=_bleed(first) if first is not None else None,
-            claims=_claims(xmp),
-            profile=_profile(xmp, pdf),
-            language=str(pdf.Root["/Lang"]) if "/Lang" in pdf.Root else None,
-            tagged="/StructTreeRoot" in pdf.Root and bool(
-                pdf.Root.get("/MarkInfo", {}).get("/Marked", False)),
-            output_intent=_output_intent(pdf),
-            metadata=_metadata(xmp, pdf),
-            bookmarks=_bookmarks(pdf),
-            links=sum(1 for page in pdf.pages for annotation in page.get("/Annots", [])
-                      if annotation.get("/Subtype") == "/Link"),
-            fonts=_fonts(pdf),
-            attachments=_attachments(pdf),
-            signatures=_signatures(path, trust) if _has_signatures(pdf) else [],
+            media_mm=reader.read("page 1: /MediaBox", lambda: _box_size(first, "/MediaBox"),
+                                 (0.0, 0.0)) if first is not None else (0.0, 0.0),
+            bleed_mm=reader.read("page 1: /BleedBox", lambda: _bleed(first), None)
+            if first is not None else None,
+            claims=reader.read("XMP identification", lambda: _claims(xmp), []),
+            profile=reader.read("creator", lambda: _profile(xmp, pdf), None),
+            language=reader.read("/Lang", lambda: str(pdf.Root["/Lang"])
+                                 if "/Lang" in pdf.Root else None, None),
+            tagged=reader.read("/MarkInfo", lambda: "/StructTreeRoot" in pdf.Root and bool(
+                pdf.Root.get("/MarkInfo", {}).get("/Marked", False)), False),
+            output_intent=reader.read("/OutputIntents", lambda: _output_intent(pdf), None),
+            metadata=reader.read("metadata", lambda: _metadata(xmp, pdf), {}),
+            bookmarks=reader.read("bookmarks", lambda: _bookmarks(pdf), []),
+            links=reader.read("links", lambda: sum(
+                1 for page in pdf.pages for annotation in page.get("/Annots", [])
+                if annotation.get("/Subtype") == "/Link"), 0),
+            fonts=_fonts(pdf, reader),
+            attachments=reader.read("attached files", lambda: _attachments(pdf), []),
+            signatures=reader.read("signatures", lambda: _signatures(path, trust)
+                                   if _has_signatures(pdf) else [], []),
+            problems=reader.problems,
         )
 
 
@@ -149,6 +206,9 @@ def describe(report: Report) -> list[str]:
     lines.append(f"signatures:  {len(report.signatures) or 'none'}")
     for signature in report.signatures:
         lines += _describe_signature(signature)
+    if report.problems:
+        lines.append(f"damage:      {len(report.problems)} part(s) could not be read")
+        lines += [f"  {problem}" for problem in report.problems]
     return lines
 
 
@@ -168,14 +228,29 @@ def _describe_signature(signature: SignatureReport) -> list[str]:
 
 
 def _box_size(page: pikepdf.Page, box: str) -> tuple[float, float]:
-    left, bottom, right, top = (float(value) for value in page.obj.get(box, page.mediabox))
+    left, bottom, right, top = _rectangle(page.obj.get(box, page.mediabox), box)
     return round((right - left) / POINTS_PER_MM, 1), round((top - bottom) / POINTS_PER_MM, 1)
+
+
+def _rectangle(value: object, name: str) -> tuple[float, ...]:
+    """A PDF rectangle: an array of four numbers."""
+    if not isinstance(value, pikepdf.Array) or len(value) != 4 or not all(
+            isinstance(number, int | float | Decimal) for number in value):
+        raise Damaged(f"{name} must be an array of four numbers, not {_shown(value)}")
+    return tuple(float(number) for number in value)
+
+
+def _shown(value: object) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _bleed(page: pikepdf.Page) -> float | None:
     if "/BleedBox" not in page.obj or "/TrimBox" not in page.obj:
         return None
-    return round((float(page.obj.TrimBox[0]) - float(page.obj.BleedBox[0])) / POINTS_PER_MM, 1)
+    trim, bleed = _rectangle(page.obj.TrimBox, "/TrimBox"), _rectangle(page.obj.BleedBox,
+                                                                          "/BleedBox")
+    return round((trim[0] - bleed[0]) / POINTS_PER_MM, 1)
 
 
 def _paper_name(size_mm: tuple[float, float]) -> str:
@@ -205,7 +280,10 @@ def _profile(xmp: dict[str, object], pdf: pikepdf.Pdf) -> str | None:
 
 
 def _output_intent(pdf: pikepdf.Pdf) -> str | None:
-    intents = pdf.Root.get("/OutputIntents", [])
+    intents = pdf.Root.get("/OutputIntents", pikepdf.Array())
+    if not isinstance(intents, pikepdf.Array) or not all(
+            isinstance(intent, pikepdf.Dictionary) for intent in intents):
+        raise Damaged(f"must be an array of output intent dictionaries, not {_shown(intents)}")
     return "; ".join(f"{intent.get('/OutputConditionIdentifier', '?')} "
                      f"({str(intent.get('/S', '')).lstrip('/')})" for intent in intents) or None
 
@@ -235,33 +313,58 @@ def _walk_outline(items: list[pikepdf.OutlineItem]) -> list[pikepdf.OutlineItem]
     return [walked for item in items for walked in [item, *_walk_outline(item.children)]]
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[Font]:
+def _fonts(pdf: pikepdf.Pdf, reader: _Reader) -> list[Font]:
     """Every font of every page and of the forms (SVG images) they draw, once each."""
     fonts: dict[str, Font] = {}
-    for page in pdf.pages:
-        for font in _page_fonts(page.obj.get("/Resources", pikepdf.Dictionary())):
+    for number, page in enumerate(pdf.pages, start=1):
+        for font in reader.read(f"page {number}: resources", lambda page=page, number=number:
+                                _page_fonts(page.obj.get("/Resources", pikepdf.Dictionary()),
+                                            reader, number), []):
             name = str(font.get("/BaseFont", "?")).lstrip("/")
-            fonts.setdefault(name, Font(name, str(font.get("/Subtype", "?")).lstrip("/"),
-                                        _embedded(font), bool(re.match(r"[A-Z]{6}\+", name))))
+            if name not in fonts:
+                fonts[name] = Font(name, str(font.get("/Subtype", "?")).lstrip("/"),
+                                   reader.read("fonts", lambda font=font, name=name:
+                                               _embedded(font, name), False),
+                                   bool(re.match(r"[A-Z]{6}\+", name)))
     return sorted(fonts.values(), key=lambda font: font.name)
 
 
-def _page_fonts(resources: pikepdf.Dictionary, seen: set | None = None) -> list:
-    seen = set() if seen is None else seen
-    found = list(resources.get("/Font", {}).values())
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
-            seen.add(xobject.objgen)
-            found += _page_fonts(xobject.get("/Resources", pikepdf.Dictionary()), seen)
+MAX_FORM_NESTING = 32
+"""Forms drawn inside forms deeper than this are not searched for fonts (a page of ours nests
+two: the page draws an SVG logo, which is a form)."""
+
+
+def _page_fonts(resources: pikepdf.Dictionary, reader: _Reader, page: int) -> list:
+    """The fonts of a page's resources and of the forms they draw, searched breadth first with
+    a bound on the depth (a hostile file nests forms thousands deep)."""
+    found, seen, level = [], set(), [resources]
+    for _depth in range(MAX_FORM_NESTING):
+        deeper = []
+        for current in level:
+            found += list(current.get("/Font", {}).values())
+            for xobject in current.get("/XObject", {}).values():
+                if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                    seen.add(xobject.objgen)
+                    deeper.append(xobject.get("/Resources", pikepdf.Dictionary()))
+        if not (level := deeper):
+            return found
+    reader.note(f"page {page}: forms nested more than {MAX_FORM_NESTING} deep; the "
+                           "fonts of the deeper ones are not listed")
     return found
 
 
-def _embedded(font: pikepdf.Dictionary) -> bool:
+def _embedded(font: pikepdf.Dictionary, name: str) -> bool:
     """A composite font carries its program in its descendant's descriptor; Type 3 fonts are
     drawn with PDF operators and so always embedded."""
     if font.get("/Subtype") == "/Type3":
         return True
-    descriptor_owner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+    descriptor_owner = font
+    if "/DescendantFonts" in font:
+        descendants = font.DescendantFonts
+        if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+            raise Damaged(f"the /DescendantFonts of {name} must be an array of one font, not "
+                          f"{_shown(descendants)}")
+        descriptor_owner = descendants[0]
     descriptor = descriptor_owner.get("/FontDescriptor", {})
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .datatemplates import fill
 from .errors import Problem
 from .fonts import text_width
 from .load import entry_index
@@ -209,8 +210,8 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
                    "return_line": local.text(return_line(project, statement, code))},
         "letter_labels": {name: local.text(value) for name, value in labels
                           if name != "continuation"},
-        "running_header": local.text(labels.continuation.format(
-            recipient=title, date=date, reference=reference)),
+        "running_header": local.text(fill(labels.continuation, recipient=title, date=date,
+                                          reference=reference)),
         "recipient": {
             "lines": [local.text(line) for line in address_lines(recipient, code)],
             "salutation": local.text(_in(recipient, code).salutation),
@@ -225,9 +226,8 @@ def letter_context(project: Project, statement: Statement, recipient_id: str,
 
 
 def _reference(statement: Statement, recipient_id: str, code: str) -> str:
-    return statement.meta.letter.reference.format(
-        statement=statement.meta.id, recipient=recipient_id, language=code,
-        date=statement.meta.date.isoformat())
+    return fill(statement.meta.letter.reference, statement=statement.meta.id,
+                recipient=recipient_id, language=code, date=statement.meta.date.isoformat())
 
 
 def recipient_words(project: Project, statement: Statement, recipient_id: str,

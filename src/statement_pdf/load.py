@@ -8,11 +8,9 @@ the files they name exist.
 from __future__ import annotations
 
 from pathlib import Path
-from string import Formatter
 
 from .errors import InputError, Problem, unknown
 from .model import (
-    REFERENCE_FIELDS,
     Brand,
     FontRegistry,
     Language,
@@ -26,17 +24,36 @@ from .model import (
     Statement,
     StatementMeta,
 )
+from .sourcefile import outside_links
 from .text.blocks import TextFile
 from .text.markdown import read_text_file
+from .textrules import model_text_problems, text_file_problems
 from .yamlsource import YamlDocument, read_yaml, validate
+
+PROJECT_FOLDERS = ("data", "assets", "layouts")
+"""The folders of a project whose files statement-pdf reads."""
 
 
 def find_project_root(start: Path) -> Path:
+    """The project `start` is in, once it is known that no link in it leads outside: every
+    command calls this before it opens any of the project's files."""
     for folder in [start.resolve(), *start.resolve().parents]:
         if (folder / "layouts").is_dir() and (folder / "data" / "languages").is_dir():
+            if problems := outside_links(folder, _read_folders(folder, start.resolve())):
+                raise InputError(problems)
             return folder
     raise InputError([Problem(start, 1, 1, "not inside a statement-pdf project "
                               "(no parent folder has layouts/ and data/languages/)")])
+
+
+def _read_folders(root: Path, start: Path) -> list[Path]:
+    """The project's folders, and the one a command was pointed at if it is elsewhere in the
+    project (a statement kept outside data/statements/)."""
+    folders = [root / name for name in PROJECT_FOLDERS]
+    if start != root and start.is_dir() and not any(start.is_relative_to(folder)
+                                                    for folder in folders):
+        folders.append(start)
+    return folders
 
 
 def load_project(root: Path) -> Project:
@@ -91,6 +108,10 @@ def read_project(root: Path) -> tuple[Project, list[Problem]]:
     if recipients:
         _check_recipient_languages(recipients[0][0], {language.code for _, language in languages},
                                    problems)
+    for document, model in [*languages, *brands]:
+        problems.extend(model_text_problems(document, model))
+    for document, index, entry in [*organisations, *recipients]:
+        problems.extend(model_text_problems(document, entry, (index,)))
     project = Project(
         root=root,
         languages={language.code: language for _, language in languages},
@@ -195,8 +216,10 @@ def read_statement(folder: Path, project: Project) -> tuple[Statement | None, li
         return None, problems
     meta_document, meta = meta_documents[0]
     _check_statement_references(meta_document, meta, project, problems)
+    problems.extend(model_text_problems(meta_document, meta))
     for text in texts:
         _check_text(text, meta, project, problems)
+        problems.extend(text_file_problems(text))
     texts = [text for text in texts if text.file.stem == text.language]
     if meta.source_language not in {text.language for text in texts} and not problems:
         problems.append(meta_document.problem(
@@ -255,11 +278,6 @@ def _check_letter(
                          unknown("organisation", signer.organisation, project.organisations))
         for index, signer in enumerate(letter.signers)
         if not project.has("organisation", signer.organisation, project.organisations))
-    fields = {name for _, name, _, _ in Formatter().parse(letter.reference) if name is not None}
-    if strange := fields - set(REFERENCE_FIELDS):
-        problems.append(document.problem(
-            ("letter", "reference"), f"reference: unknown placeholder(s) "
-            f"{', '.join(sorted(strange))} (expected: {', '.join(REFERENCE_FIELDS)})"))
 
 
 def _check_text(

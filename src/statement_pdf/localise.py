@@ -33,6 +33,7 @@ from babel.dates import format_date, parse_pattern
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from .datatemplates import fill
 from .model import Language
 
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
@@ -51,6 +52,14 @@ _LATIN_RUN = re.compile(rf"{_LATIN_ITEM}(?: *{_LATIN_ITEM})*")
 _LRI, _PDI = "\u2066", "\u2069"
 _HAS_LATIN_LETTER = re.compile(rf"[{_LATIN_LETTER}]")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+")
+BREAKABLE_LENGTH = 30
+"""Strings shorter than this fit any line of the layouts as they are (the narrowest, the
+envelope window's, holds about 40 characters)."""
+_LONG_TOKEN = re.compile(rf"[^\s]{{{BREAKABLE_LENGTH},}}")
+_TOKEN_EDGES = "\"'“”‘’«»()[]{}<>,;!"
+_IDENTIFIER = re.compile(r"://|[@/\\_=&?#\d]|\w\.\w")
+"""What makes a string a URL, an address or an identifier rather than a word: a scheme, an
+@, a slash, underscore or query character, a digit, or a dot between letters (example.org)."""
 
 
 @dataclass(frozen=True)
@@ -115,13 +124,14 @@ class Localiser:
         A text with no right-to-left letter at all (an organisation's English name, a
         placeholder) is one isolated run, its final full stop or bracket included."""
         if self.wholly_latin(text):
-            return Markup('<bdi dir="ltr">%s</bdi>') % text
+            return Markup('<bdi dir="ltr">%s</bdi>') % breakable(text)
         return self.isolated(text)
 
     def verbatim(self, text: str) -> Markup:
         """Text to print exactly as it is (a web address): escaped, digits untouched, and
         isolated as left-to-right in a right-to-left language."""
-        return Markup('<bdi dir="ltr">%s</bdi>') % text if self.rtl else escape(text)
+        return Markup('<bdi dir="ltr">%s</bdi>') % breakable(text) if self.rtl else breakable(
+            text)
 
     def plain(self, text: str) -> str:
         """Like `text`, for places that take plain text rather than HTML (CSS `content`): Latin
@@ -147,7 +157,7 @@ class Localiser:
         """A run of a paragraph's text, between its markup: escaped, digits localised, and in a
         right-to-left language each Latin run isolated where it stands."""
         return Markup("").join(
-            Markup('<bdi dir="ltr">%s</bdi>') % part if latin else escape(part)
+            Markup('<bdi dir="ltr">%s</bdi>') % breakable(part) if latin else breakable(part)
             for part, latin in self._split(text))
 
     def _split(self, text: str) -> Iterator[tuple[str, bool]]:
@@ -172,4 +182,21 @@ class Localiser:
 
     def label(self, key: str, **values: object) -> str:
         """A label of the registry with its {placeholders} filled in, as plain text."""
-        return getattr(self.language.labels, key).format(**values)
+        return fill(getattr(self.language.labels, key), **values)
+
+
+def breakable(text: str) -> Markup:
+    """The text escaped, with each long URL, e-mail address or identifier in a
+    <span class="breakable">, which the layouts let break anywhere (common.css): such a string
+    has no place where a reader expects a line to break, and must not run off the page. Any
+    other word wider than its line is an error that `check` and `build` report
+    (engine/overflow.py)."""
+    parts, position = [], 0
+    for match in _LONG_TOKEN.finditer(text):
+        core = match.group().strip(_TOKEN_EDGES)
+        if len(core) >= BREAKABLE_LENGTH and _IDENTIFIER.search(core.strip(".:")):
+            parts.append(escape(text[position:match.start()]))
+            parts.append(Markup('<span class="breakable">%s</span>') % match.group())
+            position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)

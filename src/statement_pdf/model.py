@@ -8,18 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from string import Formatter
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
 )
 
+from . import datatemplates
 from .yamlsource import YamlDocument
 
 if TYPE_CHECKING:
@@ -33,8 +33,35 @@ Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
 MM = 72 / 25.4
 """Points per millimetre."""
-REFERENCE_FIELDS = ("statement", "recipient", "language", "date")
 EmailAddress = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$")]
+
+
+def template(*names: str, required: tuple[str, ...] = ()) -> object:
+    """A text field with {placeholders}: these `names` only, written exactly so, and the
+    `required` ones present (datatemplates.py; str.format is never used on data)."""
+    def check(value: str) -> str:
+        if found := datatemplates.problems(value, names, required):
+            raise ValueError("; ".join(found))
+        return value
+
+    return Annotated[str, StringConstraints(min_length=1), AfterValidator(check)]
+
+
+def file_name(*names: str) -> object:
+    """An output file's name, possibly with {placeholders}: one PDF file name, no folders."""
+    return Annotated[template(*names), StringConstraints(pattern=r"^[^/\\]+\.pdf$")]
+
+
+REFERENCE_FIELDS = ("statement", "recipient", "language", "date")
+ReferenceTemplate = template(*REFERENCE_FIELDS)
+PageTemplate = template("page", "pages", required=("page", "pages"))
+LogoTemplate = template("name", required=("name",))
+StaleTemplate = template("source", required=("source",))
+EmbargoTemplate = template("date", "time", "offset", required=("date", "time"))
+DatelineTemplate = template("city", "date", required=("city", "date"))
+ContinuationTemplate = template("recipient", "date", "reference", required=("recipient",))
+OutputName = file_name("recipient")
+CombinedName = file_name()
 
 
 class Schema(BaseModel):
@@ -76,33 +103,28 @@ class LetterLabels(Schema):
     cc: Text
     list_separator: Annotated[str, StringConstraints(min_length=1)] = "; "
     """Between the offices of the cc list: "; " in English, the Arabic semicolon in Urdu."""
-    continuation: Annotated[str, StringConstraints(pattern=r"\{recipient\}")]
+    continuation: ContinuationTemplate
     """The running header from page 2 on; {recipient}, {date} and {reference} are filled in."""
-
-
-def _having(first: str, second: str) -> str:
-    """The pattern of a label that holds both {first} and {second}, in either order."""
-    return rf"\{{{first}\}}.*\{{{second}\}}|\{{{second}\}}.*\{{{first}\}}"
 
 
 class Labels(Schema):
     for_immediate_release: Text
     signed: Text
     media_contacts: Text
-    page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
+    page: PageTemplate
     end: Text
     draft_notice: Text
-    stale_notice: Annotated[str, StringConstraints(pattern=r"\{source\}")]
+    stale_notice: StaleTemplate
     """Printed like the draft notice while a translation is out of date; {source} is the
     source language's name in this language (from Babel)."""
-    logo_alt: Annotated[str, StringConstraints(pattern=r"\{name\}")]
+    logo_alt: LogoTemplate
     notes_to_editors: Text
     """The heading of the notes to editors, after the end mark."""
     notes: Text
     """The heading of the endnotes (letters)."""
-    embargoed_until: Annotated[str, StringConstraints(pattern=_having("date", "time"))]
+    embargoed_until: EmbargoTemplate
     """Instead of for_immediate_release under an embargo: {date}, {time} and {offset}."""
-    dateline_city: Annotated[str, StringConstraints(pattern=_having("city", "date"))]
+    dateline_city: DatelineTemplate
     """The dateline when the statement names its city."""
     letter: LetterLabels | None = None
     """Only languages that letters are written in need these."""
@@ -110,6 +132,7 @@ class Labels(Schema):
 
 COVER_NOTE_FIELDS = ("salutation", "subject", "date", "reference", "contact", "close")
 """What a cover note may name: filled in for each letter by delivery/message.py."""
+CoverNoteTemplate = template(*COVER_NOTE_FIELDS)
 
 
 class CoverNote(Schema):
@@ -118,16 +141,7 @@ class CoverNote(Schema):
     ourselves is a draft until a native speaker has reviewed it: `send` refuses drafts."""
 
     status: Literal["approved", "draft"]
-    text: Text
-
-    @field_validator("text")
-    @classmethod
-    def _known_placeholders(cls, text: str) -> str:
-        named = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-        if unknown := named - set(COVER_NOTE_FIELDS):
-            raise ValueError(f"unknown placeholder(s) {', '.join(sorted(unknown))} (expected: "
-                             f"{', '.join(COVER_NOTE_FIELDS)})")
-        return text
+    text: CoverNoteTemplate
 
 
 class Language(Schema):
@@ -294,13 +308,13 @@ class Layout(Schema):
     variant: Id
     template: Text
     stylesheets: list[Text] = []
-    output: Text
+    output: OutputName
     page_limit: int = Field(default=2, ge=1)
     profile: Id = "accessible"
     """The output profile (data/profiles.yaml) used unless the build names another."""
     per_recipient: bool = False
     """One document per recipient of the statement's letter (and `output` names {recipient})."""
-    combined_output: Text | None = None
+    combined_output: CombinedName | None = None
     """With --combined, every document of a language in sequence, in this one file."""
     address_windows: dict[Literal["a4", "letter"], AddressWindow] = {}
     numbered_from: int = Field(default=1, ge=1)
@@ -388,7 +402,7 @@ class LetterMeta(Schema):
     recipients: list[Id] = Field(min_length=1)
     cc: list[Id] = []
     """Recipients shown as copied on every letter (except the one addressed to them)."""
-    reference: Text = "{statement}/{recipient}"
+    reference: ReferenceTemplate = "{statement}/{recipient}"
     signers: list[Signer] = []
     email: LetterEmail = LetterEmail()
 

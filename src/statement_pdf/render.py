@@ -31,7 +31,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 from . import engine
 from .atomic import write_atomically
 from .compose import Composed
-from .errors import RenderError
+from .engine.overflow import overflowing_words
+from .errors import Overflow, RenderError
 
 engine.install()
 
@@ -91,7 +92,10 @@ class Renderer:
     """One per worker: the font configuration (with the lines broken and shaped in its fonts,
     see `lines`), the parsed stylesheets and the image cache are reused across documents."""
 
-    def __init__(self, project_root: Path) -> None:
+    def __init__(self, project_root: Path, *, refuse_overflow: bool = True) -> None:
+        """`refuse_overflow`: a document with a word wider than its line is an `Overflow`
+        error (engine/overflow.py) rather than a PDF with text cut off at the page's edge."""
+        self.refuse_overflow = refuse_overflow
         self.fetcher = ProjectFetcher(
             [project_root / "layouts", project_root / "assets", project_root / "data",
              SYSTEM_COLOUR_PROFILES])
@@ -161,6 +165,8 @@ class Renderer:
                 color_profiles=colour_profiles, cache=self.image_cache,
                 stylesheets=[*(stylesheet.css for stylesheet in stylesheets), own], **options)
         _refuse_incomplete(warnings)
+        if self.refuse_overflow and (words := overflowing_words(document)):
+            raise Overflow(words)
         return document
 
     def _parsed(self, url: str) -> _Stylesheet:

@@ -15,15 +15,36 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
+from .sourcefile import read_text
 from .yamlerrors import explain
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
+MAX_NESTING = 20
+"""How deep values may be nested in a data file (the deepest the project's own files go is 6)."""
 
 
 class _Loader(yaml.SafeLoader):
     """Safe loader without implicit timestamps: an impossible date such as 2025-02-30 must reach
-    validation as text (and be reported at its line) instead of crashing the YAML constructor."""
+    validation as text (and be reported at its line) instead of crashing the YAML constructor.
+
+    It also refuses values nested deeper than `MAX_NESTING`: PyYAML builds the node tree
+    recursively, and a file of a few hundred opening brackets ended in a RecursionError (and
+    `check --format json` printed nothing)."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None, None, f"values nested more than {MAX_NESTING} levels deep (statement-pdf's "
+                "files need at most 6): check the indentation and the brackets",
+                self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -94,15 +115,6 @@ def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise a list of located problems instead of a traceback."""
     return parse_yaml(read_text(file), file)
 
-
-def read_text(file: Path) -> str:
-    """A data file's text; a missing or non-UTF-8 file is a located problem."""
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(file, 1, 1, "file not found") from None
-    except UnicodeDecodeError as error:
-        raise _fail(file, 1, error.start + 1, "not UTF-8 text (save the file as UTF-8)") from None
 
 
 def parse_yaml(text: str, file: Path, first_line: int = 1) -> YamlDocument:
@@ -238,6 +250,8 @@ def _explained(detail: dict, key: str | int) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; see the template from `statement-pdf new`)"
+    if kind == "value_error":  # a validator's own message (model.py), without pydantic's prefix
+        return str(detail["ctx"]["error"])
     if kind == "string_pattern_mismatch":
         return f"{value!r} does not have the expected form"
     if kind.startswith("date_"):

@@ -10,6 +10,7 @@ drafts — each located at file:line:column, so that one editing session can fix
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
@@ -20,7 +21,7 @@ from rich.markup import escape
 from weasyprint.formatting_structure import boxes
 
 from ..compose import Job, compose, environment
-from ..errors import InputError, Problem, RenderError
+from ..errors import InputError, Overflow, Problem, RenderError
 from ..fonts import glyph_problems
 from ..letters import opening_problems
 from ..load import find_project_root, read_project, read_statement
@@ -29,6 +30,7 @@ from ..model import Project, Statement
 from ..profiles import render_options
 from ..publish.run import output_path, plan
 from ..render import Renderer
+from ..textrules import overflow_problems
 from .placeholders import placeholder_problems
 from .translations import translation_problems
 from .untranslated import NOTE, signatory_name_notes, untranslated_problems
@@ -160,6 +162,9 @@ def page_budget_problems(project: Project, statement: Statement,
         except InputError as error:
             problems.extend(error.problems)
             continue
+        except Overflow as overflow:
+            problems.extend(overflow_problems(statement, job.language, overflow.words))
+            continue
         except RenderError as error:
             problems.append(Problem(project.layout_dir(job.variant) / "layout.yaml", 1, 1,
                                     f"{job.variant} in {job.language} cannot be laid out: "
@@ -240,8 +245,9 @@ def report_json(problems: list[Problem]) -> str:
 
 
 def _shown(file: Path) -> str:
-    """Relative to the working directory when it is inside it: short, and what editors open."""
+    """Relative to the working directory when it is inside it: short, and what editors open.
+    The path itself, not where it leads: the problem may be that it is a link."""
     try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(file)).relative_to(Path.cwd()))
     except ValueError:
         return str(file)

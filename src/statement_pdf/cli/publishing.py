@@ -167,6 +167,9 @@ def inspect(
     try:
         report = inspect_pdf(pdf_file, trust)
     except InputError as error:
+        if as_json:
+            print(json.dumps({"path": str(pdf_file), "problems": [
+                problem.message for problem in error.problems]}, ensure_ascii=False, indent=2))
         report_problems(error, consequence="nothing to inspect.")
         raise typer.Exit(2) from None
     if as_json:
@@ -174,4 +177,7 @@ def inspect(
     else:
         for line in describe(report):
             out.print(line, markup=False, soft_wrap=True)
-    raise typer.Exit(0 if report.signatures_hold else 1)
+    if report.problems:
+        err.print(f"{pdf_file}: {len(report.problems)} part(s) of the PDF could not be read "
+                  "(listed under damage)", markup=False, soft_wrap=True)
+    raise typer.Exit(0 if report.signatures_hold and not report.problems else 1)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..datatemplates import fill
 from ..letters import recipient_words
 from ..localise import Localiser
 from ..model import Project, Statement
@@ -105,8 +106,8 @@ def cover_note(project: Project, statement: Statement, letter: Letter,
     local = Localiser(language)
     words = recipient_words(project, statement, letter.recipient, letter.language)
     contact = ", ".join(str(address) for address in addresses.reply_to)
-    text = language.cover_note.text.format(
-        salutation=words["salutation"], close=words["close"], reference=words["reference"],
+    text = fill(
+        language.cover_note.text, salutation=words["salutation"], close=words["close"], reference=words["reference"],
         date=local.date(statement.meta.date), contact=contact,
         subject=statement.texts[letter.language].section("letter-subject").blocks[0].plain)
     return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]

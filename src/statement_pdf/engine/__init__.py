@@ -11,6 +11,10 @@ These are a liability accepted for measured gains (docs/performance.md); pyproje
 the engine versions they were written against. Setting STATEMENT_PDF_PLAIN_ENGINE=1 runs the
 plain engine, and `plain()` does so for a block of code: the tests compare the bytes made with
 and without the patches.
+
+One module only reads what WeasyPrint made (its boxes have no public API), patching nothing:
+
+    overflow    the words that stick out of their line in a laid-out document
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from .. import interrupts
 from ..atomic import commit, write_partial
 from ..authoring.translations import missing_text
 from ..compose import Job, check_profile, compose, environment
+from ..datatemplates import fill
 from ..errors import InputError, OutputError, Problem, RenderError, unknown
 from ..letters import due_languages, letter_problems
 from ..model import Project, Statement
@@ -142,7 +143,7 @@ def recipient_jobs(
 
 
 def output_path(project: Project, out: Path, job: Job) -> Path:
-    name = project.layouts[job.variant].output.format(recipient=job.recipient)
+    name = fill(project.layouts[job.variant].output, recipient=job.recipient)
     return out / job.statement.meta.id / job.language / name
 
 

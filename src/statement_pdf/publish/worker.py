@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from .. import interrupts
 from ..atomic import write_atomically, write_partial
 from ..compose import Job, compose, environment
-from ..errors import InputError, RenderError
+from ..errors import InputError, Overflow, RenderError
 from ..model import Project
+from ..textrules import overflow_problems
 
 if TYPE_CHECKING:
     from ..delivery.sign import Seal
@@ -95,6 +96,9 @@ class Worker:
             pdf = self.renderer.pdf([composed], **render_options(self.project, task.job),
                                     pdf_identifier=_identifier(task))
             content = sign(pdf.content, task, self.project)
+        except Overflow as overflow:  # said where the words are, as `check` says it
+            located = overflow_problems(task.job.statement, task.job.language, overflow.words)
+            return Made(Result(index, error=str(InputError(located)), **_measure(started)))
         except (InputError, RenderError) as error:
             return Made(Result(index, error=str(error), **_measure(started)))
         except Exception as error:  # one document's bug must not stop the batch

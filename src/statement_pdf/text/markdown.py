@@ -43,7 +43,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import InputError, Problem
 from ..model import FrontMatter
-from ..yamlsource import YamlDocument, parse_yaml, read_text, validate
+from ..sourcefile import read_text
+from ..yamlsource import YamlDocument, parse_yaml, validate
 from .blocks import (
     FOOTNOTE,
     MARKED,
