@@ -66,8 +66,8 @@ def test_a_link_to_a_file_outside_the_project_is_refused_before_it_is_opened(
 def test_values_nested_500_deep(project_copy: Path, tmp_dir: Path) -> None:
     """PyYAML built the tree recursively (RecursionError; `check --format json` printed no
     JSON at all)."""
-    english = statement_in(project_copy) / "en.yaml"
-    edit(english, "keywords:", "deep: " + "[" * 500 + "]" * 500 + "\nkeywords:")
+    english = statement_in(project_copy) / "en.md"
+    edit(english, "status: source\n", "status: source\ndeep: " + "[" * 500 + "]" * 500 + "\n")
     line = line_of(english, "deep:")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure", "--format", "json")
     assert code == 1
@@ -76,68 +76,70 @@ def test_values_nested_500_deep(project_copy: Path, tmp_dir: Path) -> None:
     assert (problem["line"], problem["column"]) == (line, 26)  # the 20th bracket
     assert "values nested more than 20 levels deep" in problem["message"]
     code, _, stderr = _build(project_copy, tmp_dir)
-    assert code == 2 and f"en.yaml:{line}:26: error: invalid YAML: values nested" in stderr
+    assert code == 2 and f"en.md:{line}:26: error: invalid YAML: values nested" in stderr
 
 
 def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column(
         project_copy: Path, tmp_dir: Path) -> None:
-    english = statement_in(project_copy) / "en.yaml"
+    english = statement_in(project_copy) / "en.md"
     lines = english.read_bytes().split(b"\n")
     lines[6] = lines[6][:5] + b"\xff" + lines[6][5:]
     english.write_bytes(b"\n".join(lines))
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1
-    assert "en.yaml:7:6: error: byte 0xFF is not UTF-8 text (save the file as UTF-8)" in stdout
+    assert "en.md:7:6: error: byte 0xFF is not UTF-8 text (save the file as UTF-8)" in stdout
 
 
 def test_a_file_of_50_mb_is_refused_without_being_read(project_copy: Path,
                                                        tmp_dir: Path) -> None:
     """It used to be parsed whole: 31 s and 385 MB in `check`, minutes and gigabytes in
     `build`."""
-    huge = statement_in(project_copy) / "de.yaml"
+    huge = statement_in(project_copy) / "de.md"
     with huge.open("w", encoding="utf-8") as file:
-        file.write("title: >-\n")
         for _ in range(50 * 1024):
-            file.write("  " + "x" * 1021 + "\n")
+            file.write("x" * 1023 + "\n")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1
-    assert re.search(r"de\.yaml:1:1: error: 52,[0-9,]+ bytes, more than the 1,024 KiB a data "
+    assert re.search(r"de\.md:1:1: error: 52,[0-9,]+ bytes, more than the 1,024 KiB a data "
                      r"file may hold \(see docs/reliability\.md\)", stdout), stdout
 
 
 def test_a_named_pipe_among_the_texts_is_refused_without_waiting(project_copy: Path,
                                                                   tmp_dir: Path) -> None:
-    os.mkfifo(statement_in(project_copy) / "de.yaml")
+    os.mkfifo(statement_in(project_copy) / "de.md")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1
-    assert "de.yaml:1:1: error: not a regular file (a folder, a named pipe or a device)" in stdout
+    assert "de.md:1:1: error: not a regular file (a folder, a named pipe or a device)" in stdout
 
 
 def test_a_text_over_the_size_limit(project_copy: Path, tmp_dir: Path) -> None:
-    english = statement_in(project_copy) / "en.yaml"
-    edit(english, "body:\n", "body:\n  - >-\n" + "    word and word\n" * 8000)
+    english = statement_in(project_copy) / "en.md"
+    edit(english, ":::\n\n", ":::\n\n" + "word and word\n" * 8000 + "\n")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1
-    assert re.search(r"en\.yaml:\d+:1: error: 1[0-9][0-9],[0-9]{3} characters of text, more "
+    assert re.search(r"en\.md:1:1: error: 1[0-9][0-9],[0-9]{3} characters of text, more "
                      r"than the 100,000 a statement's text may have in one language", stdout)
 
 
 def test_control_and_bidi_override_characters(project_copy: Path, tmp_dir: Path) -> None:
-    """U+202E turns "evil txt.exe" into "exe.txt live" on the page; NUL and ESC print as
-    nothing. YAML's double-quoted escapes let all three in."""
-    english = statement_in(project_copy) / "en.yaml"
-    edit(english, "title: >-\n", 'title: "evil \\u202Etxt.exe \\e[31m \\0"\nold_title: >-\n')
-    edit(english, "old_title: >-\n", "keywords_x: >-\n")
+    """U+202E turns "evil txt.exe" into "exe.txt live" on the page; ESC and NUL print as
+    nothing. Typed into the Markdown text or escaped in its front matter, each is reported at
+    its line and column."""
+    english = statement_in(project_copy) / "en.md"
     text = english.read_text(encoding="utf-8")
-    english.write_text(re.sub(r"keywords_x: >-\n(  .*\n)+", "", text), encoding="utf-8")
-    line = line_of(english, "evil")
+    body = text.split("---\n", 2)[2]  # after the front matter, whose comments start with "# "
+    title = next(line for line in body.splitlines() if line.startswith("# "))
+    english.write_text(text.replace(title, "# evil \u202etxt.exe \x1b[31m red").replace(
+        "keywords: [Pakistan,", 'keywords: ["Pak\\0istan",'), encoding="utf-8")
+    title_line, keywords_line = line_of(english, "evil"), line_of(english, "keywords:")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1
-    assert (f"en.yaml:{line}:8: error: U+202E RIGHT-TO-LEFT OVERRIDE at character 6 of title: "
-            "it reorders the text after it on the page") in stdout
-    assert f"en.yaml:{line}:8: error: U+001B at character 15 of title: a control character" \
-        in stdout
-    assert f"en.yaml:{line}:8: error: U+0000 at character 21 of title" in stdout
+    assert (f"en.md:{title_line}:8: error: U+202E RIGHT-TO-LEFT OVERRIDE at character 6 of "
+            "title: it reorders the text after it on the page") in stdout
+    assert (f"en.md:{title_line}:17: error: U+001B at character 15 of title: a control "
+            "character prints as nothing or as a box; delete it") in stdout
+    assert (f"en.md:{keywords_line}:12: error: U+0000 at character 4 of keywords, item 1: a "
+            "control character") in stdout
     code, _, stderr = _build(project_copy, tmp_dir, "--lang", "en", "--variant", "press")
     assert code == 2 and "U+202E RIGHT-TO-LEFT OVERRIDE" in stderr
     assert not (project_copy / "out").exists()
@@ -164,13 +166,13 @@ def test_a_word_wider_than_the_page_is_reported_not_lost(two_press_releases: Pat
     reports it where it was written, and `build` fails that document rather than publish it
     cut."""
     project = two_press_releases
-    dari = statement_in(project) / "fa-AF.yaml"
-    edit(dari, "body:\n  - >-\n", "body:\n  - >-\n    پیش " + "بیشتر" * 1000 + " پس\n")
-    line = line_of(dari, "بیشتربیشتر") - 1  # where the paragraph's value starts: its ">-"
+    dari = statement_in(project) / "fa-AF.md"
+    edit(dari, ":::\n\n", ":::\n\nپیش " + "بیشتر" * 1000 + " پس\n\n")
+    line = line_of(dari, "بیشتربیشتر")
     code, stdout, _ = _check(project, tmp_dir, "--paper", "a4")
     assert code == 1
-    assert (f"fa-AF.yaml:{line}:5: error: a word wider than its line runs off the page: "
-            f"“{'بیشتر' * 8}…” (5,000 characters) in body, paragraph 1; shorten it") in stdout
+    assert (f"fa-AF.md:{line}:5: error: a word wider than its line runs off the page: "
+            f"“{'بیشتر' * 8}…” (5,000 characters) in body paragraph 1; shorten it") in stdout
     code, _, stderr = _build(project, tmp_dir, "--lang", "fa-AF", "--lang", "en",
                              "--variant", "press")
     assert code == 1
@@ -188,8 +190,7 @@ def test_a_long_url_breaks_instead_of_running_off(two_press_releases: Path,
     url = "https://example.org/" + "/".join(["reports", "2025", "pakistan"] * 12) + "?id=42"
     identifier = "A/HRC/59/L.12/Add.1/Rev.2/2025-PK-0001234"
     for code in ("en", "fa-AF"):
-        edit(statement_in(project) / f"{code}.yaml", "body:\n  - >-\n",
-              f"body:\n  - >-\n    {url} {identifier}\n")
+        edit(statement_in(project) / f"{code}.md", ":::\n\n", f":::\n\n{url} {identifier}\n\n")
     code, stdout, _ = _check(project, tmp_dir, "--paper", "a4")
     assert "wider than its line" not in stdout
     code, _, stderr = _build(project, tmp_dir, "--lang", "en", "--lang", "fa-AF",
