@@ -107,8 +107,8 @@ def cover_note(project: Project, statement: Statement, letter: Letter,
     words = recipient_words(project, statement, letter.recipient, letter.language)
     contact = ", ".join(str(address) for address in addresses.reply_to)
     text = fill(
-        language.cover_note.text, salutation=words["salutation"], close=words["close"], reference=words["reference"],
-        date=local.date(statement.meta.date), contact=contact,
+        language.cover_note.text, salutation=words["salutation"], close=words["close"],
+        reference=words["reference"], date=local.date(statement.meta.date), contact=contact,
         subject=statement.texts[letter.language].section("letter-subject").blocks[0].plain)
     return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
 
