@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import locking
+from . import interrupts, locking
 
 PREFIX = "statement-pdf-"
 LOCK_NAME = ".lock"
@@ -48,13 +48,14 @@ def scratch_folder() -> Iterator[Path | None]:
     try:
         yield folder
     finally:
-        tempfile.tempdir = previous[0]
-        if previous[1] is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = previous[1]
-        shutil.rmtree(folder, ignore_errors=True)
-        lock.release()
+        with interrupts.deferred():  # a signal now must not leave half a folder behind
+            tempfile.tempdir = previous[0]
+            if previous[1] is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = previous[1]
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.release()
 
 
 def remove_stale(base: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import locking
+from .. import interrupts, locking
 from ..errors import OutputError
 from .worker import cannot_write
 
@@ -36,4 +36,5 @@ def locked(folder: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.release()
+        with interrupts.deferred():
+            lock.release()

@@ -61,7 +61,8 @@ class ProcessPool(Generic[R]):
         return self
 
     def __exit__(self, *exception: object) -> None:
-        self.stop()
+        with interrupts.deferred():  # a signal now must not leave a worker unreaped
+            self.stop()
 
     def run(self, indices: Iterable[int], on_result: Callable[[R], None]) -> None:
         """Make every index, calling `on_result` in this process as each result arrives.

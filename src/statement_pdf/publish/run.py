@@ -200,12 +200,11 @@ def run(
                 saver.maybe_save()
             report(outcome)
 
-        if pending:
-            tasks = [Task(item.job, item.target, item.document_fingerprint, emit_html,
-                          item.seal) for item in pending]
-            with saver.finishing(), interrupts.handled():
+        with interrupts.handled(), saver.finishing():
+            if pending:
+                tasks = [Task(item.job, item.target, item.document_fingerprint, emit_html,
+                              item.seal) for item in pending]
                 (executor or LocalPool(os.cpu_count() or 1)).render_all(project, tasks, finished)
-        saver.save()
     return [outcomes[position] for position in sorted(outcomes)]
 
 
@@ -323,19 +322,27 @@ class _Saver:
 
     @contextmanager
     def finishing(self) -> Iterator[None]:
-        """On an interrupt (or any other end but the normal one): remove what was left
-        half-written and save what finished, then let the interrupt go on."""
+        """Around the making of documents. At the end, what was withheld and not replaced is
+        put back and the manifests saved; on an interrupt (or any other end but the normal
+        one), what was left half-written is removed first, and the interrupt goes on once
+        what finished is saved. Either way in one step that a signal does not cut short."""
         try:
             yield
         except BaseException:
-            for manifest in self.manifests:
-                remove_partial_files(manifest.folder)
-                manifest.restore_withheld()
-            try:
-                self.save()
-            except OutputError as error:
-                logging.getLogger("statement_pdf").warning("%s", error)
+            with interrupts.deferred():
+                for manifest in self.manifests:
+                    remove_partial_files(manifest.folder)
+                self._restore()
+                try:
+                    self.save()
+                except OutputError as error:
+                    logging.getLogger("statement_pdf").warning("%s", error)
             raise
+        with interrupts.deferred():
+            self._restore()
+            self.save()
+
+    def _restore(self) -> None:
         for manifest in self.manifests:
             manifest.restore_withheld()
 
@@ -377,7 +384,7 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
         saver = _Saver(list(manifests.values()))
         saver.withhold(pending, manifests)
         renderer = _CombinedRenderer(project) if pending else None
-        with saver.finishing(), interrupts.handled():
+        with interrupts.handled(), saver.finishing():
             for item in pending:
                 result = renderer.render(groups[item.target], item.target)
                 with interrupts.deferred():
@@ -386,7 +393,6 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
                         manifests[item.job.statement.meta.id].record(item.target,
                                                                      _entry(item, outcome))
                 outcomes.append(outcome)
-        saver.save()
     return outcomes
 
 
