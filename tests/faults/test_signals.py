@@ -17,6 +17,8 @@ import json
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -137,3 +139,29 @@ def _workers(run: Run) -> list[int]:
         except (OSError, IndexError, ValueError):
             continue
     return found
+
+
+CALLBACK_INTERRUPTED = """
+import signal, sys, time, weakref
+from statement_pdf import interrupts
+
+interrupts.install()
+class Thing: pass
+thing = Thing()
+reference = weakref.ref(thing, lambda _: signal.raise_signal(signal.SIGTERM))
+try:
+    del thing  # the callback runs, and the handler raises inside it
+    time.sleep(5)
+    print("carried on")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_an_interrupt_raised_inside_a_callback_is_not_lost() -> None:
+    """Python runs a signal's handler wherever the main thread is; in a callback (the import
+    machinery's module locks, in the random-signal suite) the interrupt used to be printed
+    with a traceback ("Exception ignored in") and dropped, and the build carried on."""
+    result = subprocess.run([sys.executable, "-c", CALLBACK_INTERRUPTED], capture_output=True,
+                            text=True, timeout=60)
+    assert (result.stdout, result.stderr) == ("interrupted\n", "")
