@@ -30,6 +30,14 @@ def main() -> None:
         _interrupted()
     finally:
         interrupts.ignore()
+        _discard_scratch_folder()
+
+
+def _discard_scratch_folder() -> None:
+    """The scratch folder is removed on the way out of its block; this is for an interrupt that
+    arrived just before that block's clean-up could start."""
+    if scratch := sys.modules.get(f"{__package__}.scratch"):
+        scratch.discard()
 
 
 def _interrupted() -> None:

@@ -25,37 +25,57 @@ PREFIX = "statement-pdf-"
 LOCK_NAME = ".lock"
 
 
+_current: tuple[Path, locking.Lock] | None = None
+"""This run's scratch folder and its lock, while they exist."""
+
+
 @contextmanager
 def scratch_folder() -> Iterator[Path | None]:
     """Make a scratch folder the process's temporary directory for the block (where none can
     be made, the block runs as it would have without: the engine reports what it cannot
-    write)."""
+    write). A signal while the folder is being made or removed takes effect once that is done;
+    the command's entry point calls `discard` at its very end in case one came just before."""
     base = Path(tempfile.gettempdir())
     remove_stale(base)
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
-    except OSError:
-        yield None
-        return
-    try:
-        lock = locking.acquire(folder / LOCK_NAME)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        yield None
-        return
     previous = tempfile.tempdir, os.environ.get("TMPDIR")
-    tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
     try:
+        with interrupts.deferred():
+            folder = _make(base)
+            if folder:
+                tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
         yield folder
     finally:
-        with interrupts.deferred():  # a signal now must not leave half a folder behind
+        with interrupts.deferred():
             tempfile.tempdir = previous[0]
             if previous[1] is None:
                 os.environ.pop("TMPDIR", None)
             else:
                 os.environ["TMPDIR"] = previous[1]
-            shutil.rmtree(folder, ignore_errors=True)
-            lock.release()
+            discard()
+
+
+def _make(base: Path) -> Path | None:
+    global _current
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+    except OSError:
+        return None
+    try:
+        _current = folder, locking.acquire(folder / LOCK_NAME)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return folder
+
+
+def discard() -> None:
+    """Remove this run's scratch folder, if it is still there."""
+    global _current
+    if _current is not None:
+        folder, lock = _current
+        _current = None
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.release()
 
 
 def remove_stale(base: Path) -> list[Path]:
