@@ -6,8 +6,12 @@ and removes it only in the configuration's finaliser, which never runs in a work
 is killed or ends with os._exit (as worker processes do): every parallel build used to leave a
 few megabytes per worker in /tmp. Rather than chase each library's temporary files, the command
 points the temporary directory (for itself and the workers it forks) at a folder of its own.
-The folder holds a lock (locking.py) for as long as the run or one of its workers lives, so a
-folder whose lock nobody holds is a leftover of a killed run, and is removed.
+Beside the folder is its lock file (locking.py), held for as long as the run or one of its
+workers lives, so a folder whose lock nobody holds is a leftover of a killed run, and is
+removed. The lock is made and held first and the folder after it, and the folder is removed
+before its lock: a run killed at any moment leaves nothing that is not seen to be stale (with
+the lock inside the folder, a run killed between making the two left an empty folder that no
+later run would remove).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from . import interrupts, locking
 
 PREFIX = "statement-pdf-"
-LOCK_NAME = ".lock"
+LOCK_SUFFIX = ".lock"
 
 
 _current: tuple[Path, locking.Lock] | None = None
@@ -57,14 +61,18 @@ def scratch_folder() -> Iterator[Path | None]:
 def _make(base: Path) -> Path | None:
     global _current
     try:
-        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+        descriptor, name = tempfile.mkstemp(prefix=PREFIX, suffix=LOCK_SUFFIX, dir=base)
+        os.close(descriptor)
+        lock = locking.acquire(Path(name))
     except OSError:
         return None
+    folder = lock.path.with_suffix("")
     try:
-        _current = folder, locking.acquire(folder / LOCK_NAME)
+        folder.mkdir(mode=0o700)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        lock.release()
         return None
+    _current = folder, lock
     return folder
 
 
@@ -79,9 +87,13 @@ def discard() -> None:
 
 
 def remove_stale(base: Path) -> list[Path]:
-    """The scratch folders in `base` left by runs that were killed."""
-    stale = [folder for folder in base.glob(f"{PREFIX}*")
-             if locking.is_stale(folder / LOCK_NAME)]
+    """The scratch folders in `base` left by runs that were killed (and their locks)."""
+    locks = [lock for lock in base.glob(f"{PREFIX}*{LOCK_SUFFIX}") if locking.is_stale(lock)]
+    stale = [lock.with_suffix("") for lock in locks]
+    stale += [folder for folder in base.glob(f"{PREFIX}*") if folder.is_dir()
+              and not folder.with_suffix(LOCK_SUFFIX).exists() and folder not in stale]
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
+    for lock in locks:
+        lock.unlink(missing_ok=True)
     return stale

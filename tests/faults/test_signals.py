@@ -165,3 +165,18 @@ def test_an_interrupt_raised_inside_a_callback_is_not_lost() -> None:
     result = subprocess.run([sys.executable, "-c", CALLBACK_INTERRUPTED], capture_output=True,
                             text=True, timeout=60)
     assert (result.stdout, result.stderr) == ("interrupted\n", "")
+
+
+def test_what_a_run_killed_at_any_moment_leaves_in_tmp_is_removed_by_the_next(
+        tmp_path: Path) -> None:
+    """A killed run leaves its lock file unheld, with or without its scratch folder beside it
+    (killed before the folder was made, or while it was being removed). The next run of any
+    command removes them. (With the lock inside the folder, a run killed between making the two
+    left an empty folder that no later run removed: chain 1, run 0, SIGKILL after 0.07 s.)"""
+    for name in ("statement-pdf-killed", "statement-pdf-early"):
+        (tmp_path / f"{name}.lock").write_text("4242\n")
+    (tmp_path / "statement-pdf-killed").mkdir()
+    (tmp_path / "statement-pdf-killed" / "font.ttf").write_bytes(b"x" * 1000)
+    code, _, stderr = cli("--help", tmp=tmp_path)
+    assert code == 0, stderr
+    assert not list(tmp_path.iterdir())
