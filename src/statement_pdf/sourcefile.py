@@ -65,23 +65,29 @@ def _fail(file: Path, line: int, column: int, message: str) -> InputError:
 
 
 def outside_links(root: Path, folders: list[Path]) -> list[Problem]:
-    """Symbolic links in `folders` (searched without following links) that resolve outside
-    `root`, or that never resolve (a loop)."""
+    """Symbolic links among `folders` and in them (searched without following links) that
+    resolve outside `root`, or that never resolve (a loop). A folder that is itself such a
+    link (assets/ linked to another checkout's) is one problem, and is not searched."""
     inside, problems = root.resolve(), []
     for folder in folders:
+        if problem := _outside(folder, inside):
+            problems.append(problem)
+            continue
         for current, subfolders, files in os.walk(folder):
-            for name in [*subfolders, *files]:
-                path = Path(current) / name
-                if not path.is_symlink():
-                    continue
-                try:
-                    target = path.resolve()
-                except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
-                    problems.append(Problem(path, 1, 1, "symbolic link that leads back to "
-                                            "itself: replace it with the file it should be"))
-                    continue
-                if not target.is_relative_to(inside):
-                    problems.append(Problem(path, 1, 1, f"symbolic link to {target}, outside "
-                                            "the project: statement-pdf reads only the "
-                                            "project's own files; put a copy here instead"))
+            problems += [problem for name in [*subfolders, *files]
+                         if (problem := _outside(Path(current) / name, inside))]
     return problems
+
+
+def _outside(path: Path, inside: Path) -> Problem | None:
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
+        return Problem(path, 1, 1, "symbolic link that leads back to itself: replace it with "
+                       "the file it should be")
+    if target.is_relative_to(inside):
+        return None
+    return Problem(path, 1, 1, f"symbolic link to {target}, outside the project: statement-pdf "
+                   "reads only the project's own files; put a copy here instead")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,20 +47,42 @@ def two_press_releases(project_copy: Path) -> Path:
     return project_copy
 
 
-def test_a_link_to_a_file_outside_the_project_is_refused_before_it_is_opened(
-        project_copy: Path, tmp_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The link leads to a named pipe outside the project: opening it would block for ever,
-    so a command that ends at all did not open it. Nothing references the link (it used to be
-    hashed into the fingerprint by `build`, which then crashed, while `check` said nothing)."""
-    pipe = tmp_path_factory.mktemp("elsewhere") / "outside"
-    os.mkfifo(pipe)
-    (project_copy / "data" / "logos" / "x.svg").symlink_to(pipe)
-    message = (f"data/logos/x.svg:1:1: error: symbolic link to {pipe}, outside the project: "
+def _named_pipe_outside(project: Path, outside: Path) -> Path:
+    """Opening it would wait for ever: a command that ends did not open it."""
+    os.mkfifo(outside / "pipe")
+    return outside / "pipe"
+
+
+def _assets_of_another_checkout(project: Path, outside: Path) -> Path:
+    """A complete copy: all that is wrong is where it is."""
+    shutil.copytree(project / "assets", outside / "assets")
+    shutil.rmtree(project / "assets")
+    return outside / "assets"
+
+
+OUTSIDE_LINKS = {
+    "data/logos/x.svg": _named_pipe_outside,
+    "assets": _assets_of_another_checkout,
+    f"data/statements/{STATEMENT_ID}/notes.md": lambda project, outside: Path("/etc/passwd"),
+}
+"""Where a link leads outside the project, and what it leads to. Nothing references any of
+them: the file links used to be opened and hashed into the manifest's fingerprint by `build`,
+which then crashed (ValueError), while `check` said nothing; so did the files in a linked
+assets/ folder."""
+
+
+@pytest.mark.parametrize("link", list(OUTSIDE_LINKS))
+def test_a_link_leading_outside_the_project_is_refused_before_it_is_opened(
+        project_copy: Path, tmp_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+        link: str) -> None:
+    target = OUTSIDE_LINKS[link](project_copy, tmp_path_factory.mktemp("elsewhere"))
+    (project_copy / link).symlink_to(target)
+    message = (f"{link}:1:1: error: symbolic link to {target.resolve()}, outside the project: "
                "statement-pdf reads only the project's own files; put a copy here instead")
     code, stdout, _ = _check(project_copy, tmp_dir, "--no-measure")
     assert code == 1 and message in stdout
     code, _, stderr = _build(project_copy, tmp_dir)
-    assert code == 2 and message.replace("data/", f"{project_copy}/data/", 1) in stderr
+    assert code == 2 and f"{project_copy}/{message}" in stderr
     assert not (project_copy / "out").exists()
 
 
