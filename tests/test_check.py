@@ -50,8 +50,8 @@ EXPECTED = {
         "YYYY-MM-DD, e.g. 2025-05-28 (invalid character in year)",
         f"{DEMO}/statement.yaml:7:14: error: signatories: expected a list: write signatories: "
         "[first, second] or one “- item” per line under signatories:",
-        f"{DEMO}/statement.yaml:10:12: error: media_contacts.0.email: 'press office' does not "
-        "have the expected form",
+        f"{DEMO}/statement.yaml:10:12: error: media_contacts, item 1, email: 'press office' "
+        "does not have the expected form",
     ],
     "unknown-organisation": [
         DRAFT,

@@ -199,7 +199,7 @@ def test_a_colon_in_a_list_item_of_a_registry_is_explained(project_copy: Path) -
     result = run_cli("check", project_copy / "data" / "statements" / STATEMENT_ID,
                      "--no-measure")
     assert result.exit_code == 1
-    assert (f"recipients.yaml:{line}:7: error: address.0: expected text, but YAML read "
+    assert (f"recipients.yaml:{line}:7: error: address, item 1: expected text, but YAML read "
             "“Constitution Avenue: Red Zone” as a key and its value (a colon followed by a space "
             "starts a key): write it in quotes, - \"Constitution Avenue: Red Zone\""
             ) in " ".join(result.output.split()), result.output

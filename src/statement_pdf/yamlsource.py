@@ -222,8 +222,21 @@ def validate(
 def _describe(detail: dict) -> str:
     """pydantic's message, prefixed with the dotted field name the user sees in the file, and
     said in the author's terms where pydantic's are a programmer's: how to write the value."""
-    field_name = ".".join(str(part) for part in detail["loc"]) or "document"
+    field_name = _field_name(detail["loc"]) or "document"
     return f"{field_name}: {_explained(detail, detail['loc'][-1] if detail['loc'] else '')}"
+
+
+def _field_name(location: tuple) -> str:
+    """The field as its author finds it: keys dotted (colours.primary), the items of a list
+    counted from 1 (media_contacts, item 1, email), not pydantic's media_contacts.0.email."""
+    name, after_item = "", False
+    for part in location:
+        if isinstance(part, int):
+            name += f", item {part + 1}"
+        else:
+            name += (", " if after_item else "." if name else "") + str(part)
+        after_item = isinstance(part, int)
+    return name
 
 
 _READ_AS = {bool: "yes/no (true/false)", int: "a number", float: "a number"}
