@@ -116,6 +116,27 @@ def word_document(path: Path, language: str) -> Path:
     return path
 
 
+def markdown_document(path: Path, language: str) -> Path:
+    """The same statement as someone writes it in plain Markdown (in an e-mail or a shared
+    pad): its paragraphs, list, quote, link and footnote, without the sections of the format."""
+    texts = TEXTS[language]
+    before, emphasised, after = texts["lead"]
+    lead = f"{before}*{emphasised}*{after}"
+    before, label, after = texts["linked"]
+    linked = f"{before}[{label}]({LINK}){after}[^1]"
+    before, strong, after = texts["strong"]
+    call, demands = texts["demands"]
+    parts = [f"# {texts['title']}", lead, linked, f"{before}**{strong}**{after}",
+             "\n>\n".join(f"> {line}" for line in texts["quote"]), call,
+             "\n".join(f"{number}. {demand}" for number, demand in enumerate(demands, start=1))]
+    if texts["signed"]:
+        heading, names = texts["signed"]
+        parts += [heading, "\n".join(f"- {name}" for name in names)]
+    path.write_text("\n\n".join([*parts, f"[^1]: {texts['footnote']}"]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
 def _link(paragraph, text: str, url: str) -> None:
     relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
@@ -230,6 +251,22 @@ def test_a_word_document_imports_into_the_same_blocks(imported: Path, language: 
     _, emphasised, _ = TEXTS[language]["lead"]
     assert f"*{emphasised}*" in text.block("lead.paragraph.1").text
     assert f"**{TEXTS[language]['strong'][1]}**" in text.block("body.paragraph.2").text
+
+
+def test_a_markdown_file_imports_as_the_word_document_does(
+        imported: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.chdir(project_copy)
+    _import(project_copy, markdown_document(tmp_path / "statement.md", "en"), "--id", "md")
+    _import(project_copy, markdown_document(tmp_path / "بیان.md", "ur"), "--lang", "ur",
+            "--id", "md")
+    for language in ("en", "ur"):
+        from_word = read_text_file(imported / "data" / "statements" / "docx" / f"{language}.md")
+        from_markdown = read_text_file(
+            project_copy / "data" / "statements" / "md" / f"{language}.md")
+        assert [(block.key, block.text) for block in from_markdown.blocks] == [
+            (block.key, block.text) for block in from_word.blocks
+            if not block.section.startswith("letter")], language
 
 
 def test_the_english_import_has_the_signatories_and_the_date(imported: Path) -> None:
