@@ -6,13 +6,13 @@ PY := $(VENV)/bin/python
 STATEMENTS := $(wildcard data/statements/*/statement.yaml)
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf libgs-common chromium
 
-.PHONY: demo test setup system lint bench clean
+.PHONY: demo test setup system readers lint bench clean
 
 demo: setup
 	@set -e; for statement in $(dir $(STATEMENTS)); do \
 	  $(VENV)/bin/statement-pdf build $$statement --out out; done
 
-test: setup
+test: setup readers
 	$(PY) -m pytest -q
 
 bench: setup
@@ -26,6 +26,16 @@ setup: system $(VENV)/.installed
 system:
 	@bash scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
 
+# pdf.js (Firefox's PDF reader), which the tests read every document with: Node and npm from
+# Debian when missing, then the version package-lock.json pins (its optional canvas is not
+# needed for text).
+readers: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null \
+		|| bash scripts/install-system-packages.sh nodejs npm
+	npm ci --omit=optional --no-audit --no-fund --loglevel=error
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -33,4 +43,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf out $(VENV)
+	rm -rf out $(VENV) node_modules

@@ -16,6 +16,11 @@ With `--cluster ADDRESS` (a Dask scheduler, or `local:2` for two worker processe
 here) only the mail merge runs, with the local pool and on the cluster side by side, followed
 by the costs the cluster estimate in docs/performance.md uses (see `cluster.py`).
 
+With `--without PATCH` (an engine patch: textlayer, lines, pdfwrite, actualtext) only the full
+batch and the mail merge run, `--repeat` times each with the whole engine and without that
+patch, alternating (STATEMENT_PDF_PLAIN_ENGINE=PATCH), then the same letters in one warm process
+alternately with and without it (`patch_cost.py`): what the patch costs or saves.
+
 Every timing is wall-clock time of real processes; nothing here is part of the test suite.
 `pace_at_start` and `pace_at_end` time a fixed pure-Python loop, to tell a slow run from a slow
 minute of a shared machine.
@@ -33,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from synthetic import generate_mail_merge
@@ -53,12 +59,18 @@ def main() -> None:
                         "(tcp://host:8786, or local:N) with the local pool, and nothing else")
     parser.add_argument("--merge-runs", type=int, default=2,
                         help="with --cluster: runs of each, alternating; the fastest counts")
+    parser.add_argument("--without", metavar="PATCH", help="time the full batch and the mail "
+                        "merge with the whole engine and without this patch, and nothing else")
+    parser.add_argument("--letter-rounds", type=int, default=40,
+                        help="with --without: letters of each kind in one process, alternating")
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine(), "pace_at_start": pace()}
     with tempfile.TemporaryDirectory(prefix="statement-pdf-bench-") as scratch:
         work = Path(scratch)
         if args.cluster:
             results.update(on_a_cluster(work, args))
+        elif args.without:
+            results.update(with_and_without(work, args))
         else:
             results.update(on_this_machine(work, args))
     results["pace_at_end"] = pace()
@@ -80,6 +92,33 @@ def on_a_cluster(work: Path, args: argparse.Namespace) -> dict[str, object]:
     return {"mail_merge_side_by_side": {"what": description, **compared},
             "client_writes": cluster.client_writes(report, work / "writes"),
             "scheduler": cluster.scheduler_overhead(args.cluster)}
+
+
+def with_and_without(work: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Each run makes the full batch and the mail merge with the whole engine and without the
+    patch, the two in turn, which goes first changing every run (so that neither always meets
+    the warmer or quieter moment); the fastest of each counts, every time is listed."""
+    statement, description = generate_mail_merge(ROOT, work / "merge", args.letters)
+    engines = {"whole engine": "", f"without {args.without}": args.without}
+    times: dict[str, dict[str, list[float]]] = {
+        name: {"full_batch": [], "mail_merge": []} for name in engines}
+    for attempt in range(args.repeat):
+        order = list(engines.items())
+        for name, plain in order if attempt % 2 == 0 else reversed(order):
+            environment = {**os.environ, "STATEMENT_PDF_PLAIN_ENGINE": plain}
+            out = work / f"{attempt}-{plain or 'whole'}"
+            times[name]["full_batch"].append(round(_timed(partial(
+                _build, STATEMENT, out / "batch", "--jobs", str(args.jobs), "--force",
+                environment=environment))[0], 2))
+            times[name]["mail_merge"].append(round(_timed(partial(
+                _build, statement, out / "merge", "--variant", "letter", "--jobs",
+                str(args.jobs), environment=environment))[0], 2))
+    whole, without = (times[name] for name in engines)
+    from patch_cost import per_letter
+
+    return {"mail_merge_what": description, "seconds": times, "whole_over_without": {
+        part: round(min(whole[part]) / min(without[part]), 3) for part in whole},
+        "per_letter_in_one_process": per_letter(args.without, args.letter_rounds, work)}
 
 
 def on_this_machine(work: Path, args: argparse.Namespace) -> dict[str, object]:
@@ -188,10 +227,11 @@ def _memory_by_worker(outcomes: list[dict]) -> dict[str, dict[str, int]]:
             for worker, peaks in by_worker.items()}
 
 
-def _build(statement: Path, out: Path, *options: str) -> dict:
+def _build(statement: Path, out: Path, *options: str,
+           environment: dict[str, str] | None = None) -> dict:
     command = [str(BIN / "statement-pdf"), "build", str(statement), "--out", str(out), "--json",
                *options]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
     return json.loads(result.stdout)

@@ -7,15 +7,18 @@ import shutil
 import socket
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from fontTools.ttLib import TTFont
 from hypothesis import settings
 from typer.testing import CliRunner
 
 from statement_pdf.cli import app
+from statement_pdf.engine import layerfont
 
 # CI must not fail on a new random example nobody can see: there the fuzz tests replay a fixed
 # sequence; on developers' machines they explore.
@@ -70,9 +73,10 @@ def pdffonts(pdf: Path) -> list[dict[str, str]]:
 
 def foreign_fonts(pdf: Path) -> list[dict[str, str]]:
     """The fonts of `pdf` that are not embedded or not one of the bundled families (WeasyPrint
-    names an embedded font after its family and style: "Noto-Naskh-Arabic-Bold")."""
+    names an embedded font after its family and style: "Noto-Naskh-Arabic-Bold") or the text
+    layer's blank font."""
     families = {TTFont(path, lazy=True)["name"].getDebugName(1).replace(" ", "")
-                for path in (ROOT / "assets" / "fonts").rglob("*.ttf")}
+                for path in (ROOT / "assets" / "fonts").rglob("*.ttf")} | {layerfont.NAME}
     return [font for font in pdffonts(pdf) if font["emb"] != "yes" or not any(
         font["name"].split("+")[-1].replace("-", "").startswith(family) for family in families)]
 
@@ -82,6 +86,16 @@ def copy_project(target: Path) -> Path:
     for folder in ("layouts", "assets", "data"):
         shutil.copytree(ROOT / folder, target / folder)
     return target
+
+
+def layer_chars(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page's characters as its text layer has them, where they stand: the visible glyphs
+    give no text (engine/textlayer.py) but are still characters to pdfplumber, nor do the blank
+    runs that carry PDFium's text, nor the bidi marks the layer has for poppler; the layer's
+    characters lie over the words they stand for."""
+    return page.filter(lambda item: item.get("object_type") != "char" or (
+        item.get("fontname", "").split("+")[-1] == layerfont.NAME and item.get("text")
+        and unicodedata.category(item["text"][0]) != "Cf"))
 
 
 @pytest.fixture

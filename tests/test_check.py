@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import STATEMENT, STATEMENT_ID, pdftotext, run_cli
+from statement_pdf import engine
+from statement_pdf.engine import textlayer
 
 BROKEN = Path(__file__).parent / "broken"
 DEMO = "data/statements/demo"
@@ -283,6 +285,22 @@ def test_final_build_refuses_a_stale_translation(demo: Path) -> None:
     assert result.exit_code == 2
     assert "body paragraph 1 is out of date" in " ".join(result.output.split())
     assert not (demo / "out").exists()
+
+
+def test_final_check_refuses_a_text_layer_the_readers_cannot_read(demo: Path) -> None:
+    """--final renders each document and reads it back with pdftotext, PDFium and pdf.js: with
+    the text layer the approved demo passes; without it (WeasyPrint's own text, glyph by
+    glyph) the Dari press release falls short and is refused, the reader and the missing
+    words named."""
+    translation = demo / DEMO / "fa-AF.md"
+    translation.write_text(translation.read_text().replace("status: draft", "status: approved"))
+    assert _check(DEMO, "--final") == (0, [])
+    with engine.plain(textlayer):
+        code, lines = _check(DEMO, "--final")
+    assert code == 1
+    assert lines and all(line.startswith(f"{DEMO}/fa-AF.md:") and
+                         "press.pdf in fa-AF: text layer below the threshold in " in line
+                         for line in lines), lines
 
 
 def test_final_build_publishes_an_approved_current_statement(demo: Path) -> None:

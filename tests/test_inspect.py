@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from weasyprint import HTML
 
 from statement_pdf.cli import app
+from statement_pdf.engine import layerfont
 
 REPO = Path(__file__).resolve().parents[1]
 STATEMENT = REPO / "data" / "statements" / "2025-05-28-pakistan-afghan-deportations"
@@ -54,10 +55,28 @@ def test_reports_the_claim_and_the_profile(made, profile, claim):
 
 
 def test_reports_fonts_embedded_and_subset(made):
+    """The bundled fonts, embedded and subset, and the text layer's blank font (a few hundred
+    bytes, embedded whole)."""
     fonts = inspect_json(made["accessible"])["fonts"]
-    assert {font["name"].split("+")[1] for font in fonts} == {
+    layer = [font for font in fonts if font["name"] == layerfont.NAME]
+    drawn = [font for font in fonts if font not in layer]
+    assert {font["name"].split("+")[1] for font in drawn} == {
         "Noto-Serif", "Noto-Serif-Bold", "Noto-Sans", "Noto-Sans-Bold"}
-    assert all(font["embedded"] and font["subset"] for font in fonts)
+    assert all(font["embedded"] and font["subset"] for font in drawn)
+    assert len(layer) == 1 and layer[0]["embedded"]
+
+
+def test_reports_the_text_layer_of_a_built_document(made):
+    """The build's manifest says what the document shows, so inspect reads it back with every
+    reader; a PDF the manifest does not know is not measured."""
+    code, output = run_cli("inspect", made["accessible"])
+    assert code == 0, output
+    line = next(line for line in output.splitlines() if line.startswith("text layer:"))
+    for reader in ("(pdftotext)", "(pdftotext -layout)", "(PDFium)", "(pdf.js)"):
+        assert reader in line, line
+    assert "meets the 99% words / 95% pairs threshold" in line
+    report = inspect_json(made["accessible"])
+    assert all(result["words"] >= 0.99 for result in report["text_layer"])
 
 
 def test_reports_metadata_bookmarks_and_links(made):
@@ -88,7 +107,7 @@ def test_text_report_reads_as_a_checklist(made):
     assert lines["profile"] == "print"
     assert lines["paper"] == "A4, 210 × 297 mm (sheet 226 × 313 mm, bleed 3 mm)"
     assert lines["tagged"] == "yes"
-    assert lines["fonts"] == "4, 4 embedded"
+    assert lines["fonts"] == "5, 5 embedded"  # the four bundled ones and the text layer's
 
 
 def test_a_plain_pdf_claims_nothing(tmp_path):
@@ -99,6 +118,7 @@ def test_a_plain_pdf_claims_nothing(tmp_path):
     assert report["profile"] is None
     assert report["tagged"] is False
     assert report["language"] is None
+    assert report["text_layer"] is None  # no build manifest says what it shows
 
 
 def test_a_file_that_is_not_a_pdf_is_a_located_error(tmp_path):

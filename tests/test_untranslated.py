@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import STATEMENT_ID, run_cli
+from conftest import STATEMENT_ID, layer_chars, run_cli
 from statement_pdf.text.markdown import read_text_file, replace_block
 
 ENGLISH_PARAGRAPH = ("Despite the UNHCR’s active non-return advisory for Afghanistan and calls "
@@ -114,7 +114,7 @@ def test_an_english_paragraph_in_a_right_to_left_page_keeps_its_full_stop_at_its
                      tmp_path)
     assert result.exit_code == 0, result.output
     with pdfplumber.open(tmp_path / STATEMENT_ID / "fa-AF" / "press.pdf") as pdf:
-        lines = [line for page in pdf.pages for line in page.extract_text_lines()]
+        lines = [line for page in pdf.pages for line in layer_chars(page).extract_text_lines()]
     first = next(line for line in lines if line["text"].startswith("Despite the UNHCR"))
     last = next(line for line in lines if "recent months." in line["text"])
     assert first["x0"] == pytest.approx(min(line["x0"] for line in lines), abs=1), (

@@ -12,6 +12,9 @@ print box that is not four numbers, an /OutputIntents that is not an array, a co
 without its descendant. Each part of the report is read on its own; a part that cannot be read
 is reported as damage found there (`Report.problems`, exit 1) while the rest is still shown, and
 a file that cannot be opened at all is one located problem (exit 2) — never a traceback.
+
+The text layer's fidelity needs to know what the document shows: for a document of a build,
+whose manifest records its statement, it is read back with every PDF reader (readback.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pikepdf
 
+from . import readback
 from .errors import InputError, Problem
+from .readback import Fidelity
 
 if TYPE_CHECKING:
     from .delivery.verify import SignatureReport
@@ -78,6 +83,9 @@ class Report:
     links: int
     fonts: list[Font] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    text_layer: list[Fidelity] | None = None
+    """Each reader's fidelity to what the document shows, when the build's manifest says what
+    that is (readback.py); None for other PDFs."""
     signatures: list[SignatureReport] = field(default_factory=list)
 
     @property
@@ -171,8 +179,14 @@ def inspect_pdf(path: Path, trust: list[Path] | None = None) -> Report:
             attachments=reader.read("attached files", lambda: _attachments(pdf), []),
             signatures=reader.read("signatures", lambda: _signatures(path, trust)
                                    if _has_signatures(pdf) else [], []),
+            text_layer=reader.read("text layer", lambda: _text_layer(path), None),
             problems=reader.problems,
         )
+
+
+def _text_layer(path: Path) -> list[Fidelity] | None:
+    source = readback.recorded_source(path)
+    return None if source is None else readback.fidelity(path, source)
 
 
 def describe(report: Report) -> list[str]:
@@ -206,6 +220,7 @@ def describe(report: Report) -> list[str]:
     lines.append(f"signatures:  {len(report.signatures) or 'none'}")
     for signature in report.signatures:
         lines += _describe_signature(signature)
+    lines.append(f"text layer:  {_fidelity_line(report.text_layer)}")
     if report.problems:
         lines.append(f"damage:      {len(report.problems)} part(s) could not be read")
         lines += [f"  {problem}" for problem in report.problems]
@@ -225,6 +240,20 @@ def _describe_signature(signature: SignatureReport) -> list[str]:
                              else "NOT the whole file: something was added after signing"),
         f"    trust:     {signature.trust_detail}",
     ]
+
+
+def _fidelity_line(results: list[Fidelity] | None) -> str:
+    """`99.8 % of words (pdftotext), …`, and whether that is enough to publish."""
+    if results is None:
+        return "not measured (no build manifest records this file and its statement)"
+    measured = [result for result in results if result.words is not None]
+    line = ", ".join(f"{result.words:.1%} of words, {result.pairs:.1%} of pairs "
+                     f"({result.reader})" for result in measured)
+    line += "".join(f"; {result.reader} not installed" for result in results
+                    if result.words is None)
+    short = readback.short_of(results)
+    return line + ("; BELOW the " if short else "; meets the ") + (
+        f"{readback.WORDS_NEEDED:.0%} words / {readback.PAIRS_NEEDED:.0%} pairs threshold")
 
 
 def _box_size(page: pikepdf.Page, box: str) -> tuple[float, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from weasyprint.formatting_structure import boxes
 
+from .. import readback
 from ..compose import Job, compose, environment
 from ..errors import InputError, Overflow, Problem, RenderError
 from ..fonts import glyph_problems
@@ -55,7 +57,8 @@ def preflight(
     `scope` chooses the documents as `build`'s options do (a language that statement.yaml lists
     without a file is reported only when all languages are checked). `final` turns warnings
     (drafts) into errors: nothing unreviewed may be published. `measure` lays out every document
-    to count its pages, the slow part of a check.
+    to count its pages, the slow part of a check, and with `final` renders each and reads its
+    text back with every PDF reader (the slowest).
 
     Broken shared data, or a statement file that does not validate, does not hide the rest: the
     texts that could be read are still checked; only what needs every file sound (the glyphs of
@@ -100,6 +103,8 @@ def preflight(
                                          _recipients(project, statement, scope, jobs)))
     if measure and jobs:
         problems.extend(page_budget_problems(project, statement, jobs))
+    if measure and final and jobs and not errors(problems):
+        problems.extend(text_layer_problems(project, statement, jobs))
     return _as_final(problems) if final else sorted(set(problems))
 
 
@@ -186,6 +191,36 @@ def over_page_limit(project: Project, job: Job, pages: int, overflow: list[str])
         f"{name} in {job.language}: {pages} pages, limit {limit} (page_limit in "
         f"layouts/{job.variant}/layout.yaml); page {limit + 1} starts with "
         f"“{' '.join(overflow)} …”"))
+
+
+def text_layer_problems(project: Project, statement: Statement,
+                        jobs: list[Job]) -> list[Problem]:
+    """Render every document (in a temporary folder) and read its text back as poppler, PDFium
+    and pdf.js do: a document that gives back less than readback's threshold of its words or
+    word pairs is not signed off. A reader that is not installed is a warning: the document
+    could not be checked with it."""
+    renderer, env = Renderer(project.root), environment(project)
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="statement-pdf-check-") as folder:
+        for job in jobs:
+            target = Path(folder) / output_path(project, Path(), job).name
+            try:
+                composed = compose(project, job, env)
+                renderer.render(composed, target, **render_options(project, job))
+            except (InputError, RenderError):
+                continue  # reported by page_budget_problems
+            name = f"{output_path(project, Path(), job).name} in {job.language}"
+            for result in readback.fidelity(target, readback.composed_text(composed)):
+                if result.words is None:
+                    problems.append(statement.documents[job.language].problem((), (
+                        f"{name}: its text layer could not be read with {result.reader}, "
+                        f"which is not installed (`make readers` installs it)"),
+                        severity="warning"))
+                elif not result.enough:
+                    problems.append(statement.documents[job.language].problem((), (
+                        f"{name}: text layer below the threshold in {result}; the "
+                        f"missing words include {' '.join(result.missing[:8]) or 'none'}")))
+    return problems
 
 
 def _words(box: boxes.Box) -> Iterator[str]:

@@ -159,9 +159,10 @@ def inspect(
     """What a PDF claims and contains, to look at before it is sent.
 
     Standard and profile, pages, paper and print boxes, language, tags, metadata, bookmarks,
-    fonts (embedded, subset), attached files, and each signature: signer, time, intact, whole
-    file, trusted. Exit 1 when a signature is altered, does not cover the whole file, or does
-    not chain to a --trust certificate."""
+    fonts (embedded, subset), attached files, each signature (signer, time, intact, whole
+    file, trusted) and, for a document of a build, how much of its text each PDF reader gives
+    back. Exit 1 when a signature is altered, does not cover the whole file, or does not chain
+    to a --trust certificate."""
     from ..inspect_pdf import describe, inspect_pdf  # pikepdf only when asked for
 
     try:

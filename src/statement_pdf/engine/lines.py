@@ -92,13 +92,14 @@ class RememberingFontConfiguration(FontConfiguration):
     def __init__(self, breaks: int = 2048, shapes: int = 512) -> None:
         super().__init__()
         self.breaks, self.shapes, self.drawn = Recent(breaks), Recent(shapes), Recent(shapes)
+        self.layers = Recent(shapes)  # each drawn line's characters and positions: textlayer
         self._faces: set[str] = set()
 
     def add_font_face(self, rule_descriptors: dict, url_fetcher: Any) -> Any:
         # WeasyPrint itself tells faces apart by str(rule_descriptors).
         if (face := str(rule_descriptors)) not in self._faces:
             self._faces.add(face)
-            for memory in (self.breaks, self.shapes, self.drawn):
+            for memory in (self.breaks, self.shapes, self.drawn, self.layers):
                 memory.answers.clear()
         return super().add_font_face(rule_descriptors, url_fetcher)
 
@@ -111,7 +112,7 @@ def split_first_line(text: str, style: Any, context: Any, max_width: float | Non
     arguments = (text, style, context, max_width, justification_spacing, is_line_start, minimum)
     if not isinstance(fonts, RememberingFontConfiguration):
         return _weasyprint_split_first_line(*arguments)
-    key = (text, max_width, justification_spacing, is_line_start, minimum, _style_key(style))
+    key = (text, max_width, justification_spacing, is_line_start, minimum, style_key(style))
     if (answer := fonts.breaks.recall(key)) is None:
         layout, *metrics = _weasyprint_split_first_line(*arguments)
         fonts.breaks.remember(key, (dict(vars(layout)), tuple(metrics)))
@@ -137,7 +138,7 @@ def draw_text(stream: Any, textbox: Any, offset_x: float, text_overflow: str,
 
 
 def _reactivate_shaped(layout: line_break.Layout, shapes: Recent, style: Any) -> None:
-    key = (layout.text, layout.justification_spacing, _style_key(style))
+    key = (layout.text, layout.justification_spacing, style_key(style))
     if (answer := shapes.recall(key)) is None:
         line_break.Layout.reactivate(layout, style)
         shapes.remember(key, (layout.layout, layout.language, layout.text))
@@ -159,7 +160,7 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsi
                                            matrix)
     layout = textbox.pango_layout
     key = (textbox.text, layout.text, layout.justification_spacing,
-           _style_key(textbox.style))
+           style_key(textbox.style))
     if (script := fonts.drawn.recall(key)) is not None and _replay(stream, script, matrix):
         return []
     recorder = _Recorder(stream)
@@ -295,7 +296,7 @@ def _warnings_while_drawing() -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def _style_key(style: Any) -> tuple | str:
+def style_key(style: Any) -> tuple | str:
     """The remembered properties' values: as they are when they can be hashed (a few
     microseconds, called for every line), their repr otherwise."""
     values = tuple([style[name] for name in SHAPING_PROPERTIES])

@@ -62,6 +62,9 @@ class Entry:
     signer: str | None = None
     """The signing certificate's subject when the file is signed (sha256 is the signed
     file's)."""
+    statement: str | None = None
+    """The statement's folder as the build found it: where `inspect` finds what the document
+    shows (readback.py). Not an input: moving a project does not change its documents."""
 
 
 def inputs_of(project: Project, job: Job, known: dict[tuple, str] | None = None) -> dict[str, Any]:
@@ -237,6 +240,16 @@ class Manifest:
         content = (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode()
         if not self.path.is_file() or self.path.read_bytes() != content:
             write_atomically(self.path, content)
+
+
+def recorded(pdf: Path) -> Entry | None:
+    """The manifest's entry for a PDF in a build's output (OUT/<id>/<lang>/<file>.pdf), if its
+    bytes are the ones recorded."""
+    for folder in pdf.resolve().parents:
+        if (folder / MANIFEST_NAME).is_file():
+            manifest = Manifest.load(folder, folder.name)
+            return manifest.entries.get(manifest.key(pdf.resolve()))
+    return None
 
 
 def _as_dict(entry: Entry) -> dict[str, Any]:

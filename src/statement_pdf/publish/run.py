@@ -282,7 +282,7 @@ def _entry(item: _Planned, outcome: Outcome) -> Entry:
     return Entry(fingerprint=item.fingerprint, inputs=item.inputs, sha256=outcome.sha256,
                  pages=outcome.pages, bytes=outcome.bytes, language=job.language,
                  variant=job.variant, recipient=job.recipient, paper=job.paper,
-                 signer=outcome.signer)
+                 signer=outcome.signer, statement=str(job.statement.folder.resolve()))
 
 
 class _Saver:
