@@ -65,8 +65,6 @@ def main() -> None:
                         help="with --without: letters of each kind in one process, alternating")
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine(), "pace_at_start": pace()}
-    # not statement-pdf-*: every build sweeps folders so named from the temporary folder
-    # (scratch.remove_stale), and would take this one from under the runs
     with tempfile.TemporaryDirectory(prefix="bench-statement-pdf-") as scratch:
         work = Path(scratch)
         if args.cluster:

@@ -25,7 +25,9 @@ from pathlib import Path
 
 from . import interrupts, locking
 
-PREFIX = "statement-pdf-"
+PREFIX = "statement-pdf-scratch-"
+"""Only folders so named are swept as leftovers: serve, benchmarks and anyone else may keep
+folders named statement-pdf-… in the same temporary directory."""
 LOCK_SUFFIX = ".lock"
 
 

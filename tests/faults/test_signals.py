@@ -24,6 +24,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from statement_pdf import scratch
+
 from .harness import (
     SMALL_BUILD,
     Run,
@@ -173,10 +175,12 @@ def test_what_a_run_killed_at_any_moment_leaves_in_tmp_is_removed_by_the_next(
     (killed before the folder was made, or while it was being removed). The next run of any
     command removes them. (With the lock inside the folder, a run killed between making the two
     left an empty folder that no later run removed: chain 1, run 0, SIGKILL after 0.07 s.)"""
-    for name in ("statement-pdf-killed", "statement-pdf-early"):
-        (tmp_path / f"{name}.lock").write_text("4242\n")
-    (tmp_path / "statement-pdf-killed").mkdir()
-    (tmp_path / "statement-pdf-killed" / "font.ttf").write_bytes(b"x" * 1000)
+    for name in ("killed", "early"):
+        (tmp_path / f"{scratch.PREFIX}{name}.lock").write_text("4242\n")
+    (tmp_path / f"{scratch.PREFIX}killed").mkdir()
+    (tmp_path / f"{scratch.PREFIX}killed" / "font.ttf").write_bytes(b"x" * 1000)
+    someone_elses = tmp_path / "statement-pdf-warm-up-1"  # serve's, for one: not a leftover
+    someone_elses.mkdir()
     code, _, stderr = cli("--help", tmp=tmp_path)
     assert code == 0, stderr
-    assert not list(tmp_path.iterdir())
+    assert list(tmp_path.iterdir()) == [someone_elses]

@@ -201,8 +201,7 @@ def text_layer_problems(project: Project, statement: Statement,
     could not be checked with it."""
     renderer, env = Renderer(project.root), environment(project)
     problems = []
-    # not statement-pdf-*, which a build running meanwhile would sweep (scratch.remove_stale)
-    with tempfile.TemporaryDirectory(prefix="text-layer-check-") as folder:
+    with tempfile.TemporaryDirectory(prefix="statement-pdf-check-") as folder:
         for job in jobs:
             target = Path(folder) / output_path(project, Path(), job).name
             try:
