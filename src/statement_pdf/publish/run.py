@@ -188,7 +188,6 @@ def run(
             else:
                 pending.append(item)
         saver = _Saver(list(manifests.values()))
-        saver.withhold(pending, manifests)
 
         def finished(result: Result) -> None:
             with interrupts.deferred():
@@ -201,6 +200,7 @@ def run(
             report(outcome)
 
         with interrupts.handled(), saver.finishing():
+            saver.withhold(pending, manifests)
             if pending:
                 tasks = [Task(item.job, item.target, item.document_fingerprint, emit_html,
                               item.seal) for item in pending]
@@ -300,7 +300,9 @@ class _Saver:
 
     def withhold(self, items: list[_Planned], manifests: dict[str, Manifest]) -> None:
         """Take the entries of the documents about to be replaced out of the manifests on disk
-        before any of them is replaced."""
+        before any of them is replaced (inside `finishing`, which puts back what an interrupt
+        leaves unreplaced: the soak run found all entries missing after a Ctrl-C that came
+        between this save and the making of documents)."""
         changed = [manifests[item.job.statement.meta.id].withhold(item.target) for item in items]
         if any(changed):
             self.save()
@@ -382,9 +384,9 @@ def run_combined(project: Project, jobs: list[Job], out: Path, *,
             else:
                 pending.append(item)
         saver = _Saver(list(manifests.values()))
-        saver.withhold(pending, manifests)
         renderer = _CombinedRenderer(project) if pending else None
         with interrupts.handled(), saver.finishing():
+            saver.withhold(pending, manifests)
             for item in pending:
                 result = renderer.render(groups[item.target], item.target)
                 with interrupts.deferred():
