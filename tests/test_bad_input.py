@@ -7,21 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STATEMENT_ID, run_cli
-
-
-def _statement(project: Path) -> Path:
-    return project / "data" / "statements" / STATEMENT_ID
-
-
-def _edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import edit, run_cli, statement_in
 
 
 def _build(project: Path) -> tuple[int, str]:
-    result = run_cli("build", _statement(project), "--lang", "en", "--out", project / "out")
+    result = run_cli("build", statement_in(project), "--lang", "en", "--out", project / "out")
     assert not list((project / "out").rglob("*.pdf")), "a PDF was written despite bad input"
     return result.exit_code, result.output
 
@@ -66,8 +56,8 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_located_error(project_copy: Path, case: str) -> None:
     name, old, new, where, message = CASES[case]
-    file = _statement(project_copy) / name
-    _edit(file, old, new)
+    file = statement_in(project_copy) / name
+    edit(file, old, new)
     if case == "YAML text file":
         (file.parent / "ur.md").rename(file.parent / "ur.yaml")
     line = _line_of(file, new.strip().splitlines()[-1] if case != "section not closed"
@@ -80,18 +70,18 @@ def test_located_error(project_copy: Path, case: str) -> None:
 
 
 def test_missing_field_is_reported_where_its_mapping_starts(project_copy: Path) -> None:
-    file = _statement(project_copy) / "statement.yaml"
-    _edit(file, "source_language: en\n", "")
+    file = statement_in(project_copy) / "statement.yaml"
+    edit(file, "source_language: en\n", "")
     code, output = _build(project_copy)
     assert code == 2
     assert f"{file}:3:1: error: source_language: required field is missing" in output, output
 
 
 def test_all_problems_are_reported_at_once(project_copy: Path) -> None:
-    statement = _statement(project_copy)
-    _edit(statement / "statement.yaml", "brand: coalition", "brand: acme")
-    _edit(statement / "statement.yaml", "  - rsf", "  - rfs")
-    _edit(statement / "en.md", "status: source", "status: final")
+    statement = statement_in(project_copy)
+    edit(statement / "statement.yaml", "brand: coalition", "brand: acme")
+    edit(statement / "statement.yaml", "  - rsf", "  - rfs")
+    edit(statement / "en.md", "status: source", "status: final")
     code, output = _build(project_copy)
     assert code == 2
     assert "unknown brand 'acme'" in output
