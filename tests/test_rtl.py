@@ -8,6 +8,7 @@ import re
 import shutil
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 
 import pdfplumber
@@ -157,23 +158,7 @@ def udhr_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if not UDHR.is_dir():
         pytest.skip(f"the UDHR corpus is not at {UDHR} (../shared is absent)")
     root = tmp_path_factory.mktemp("udhr-project")
-    for folder in ("layouts", "assets", "data"):
-        shutil.copytree(ROOT / folder, root / folder)
-    folder = root / "data" / "statements" / "udhr"
-    folder.mkdir()
-    _write(folder / "statement.yaml", {
-        "id": "udhr", "date": "2025-05-28", "source_language": "en", "brand": "coalition",
-        "signatories": ["pen-afghanistan", "pen-america"]})
-    for code in UDHR_FILES:
-        title, articles = udhr_articles(code)
-        body = articles[1:-1]
-        if code == "fa-AF":
-            body = [body[0], *MIXED.values(), *body[1:]]
-        front = {"language": code, "status": "source" if code == "en" else "approved"}
-        (folder / f"{code}.md").write_text(text_file(front, {
-            "title": [literal(title)], "lead": [paragraph(literal(articles[0]))],
-            "body": [paragraph(literal(article)) for article in body],
-            "call-to-action": [paragraph(literal(articles[-1]))]}), "utf-8")
+    folder = udhr_statement(root, UDHR_FILES, inserted={"fa-AF": list(MIXED.values())})
     out = root / "out"
     with engine.plain(textlayer):
         result = run_cli("build", folder, "--variant", "press", "--out", out)
@@ -181,8 +166,29 @@ def udhr_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {code: out / "udhr" / code / "press.pdf" for code in UDHR_FILES}
 
 
-def _write(path: Path, data: dict) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+def udhr_statement(root: Path, codes: Iterable[str], count: int = 6,
+                   inserted: dict[str, list[str]] | None = None) -> Path:
+    """A copy of the project in `root` with a statement `udhr` whose text in each language is
+    the declaration's first `count` articles (the first the lead, the last the call to action);
+    `inserted` adds paragraphs after a language's first body paragraph."""
+    for folder in ("layouts", "assets", "data"):
+        shutil.copytree(ROOT / folder, root / folder)
+    folder = root / "data" / "statements" / "udhr"
+    folder.mkdir()
+    (folder / "statement.yaml").write_text(yaml.safe_dump({
+        "id": "udhr", "date": "2025-05-28", "source_language": "en", "brand": "coalition",
+        "signatories": ["pen-afghanistan", "pen-america"]}, sort_keys=False), "utf-8")
+    for code in codes:
+        title, articles = udhr_articles(code, count)
+        body = articles[1:-1]
+        if code in (inserted or {}):
+            body = [body[0], *inserted[code], *body[1:]]
+        front = {"language": code, "status": "source" if code == "en" else "approved"}
+        (folder / f"{code}.md").write_text(text_file(front, {
+            "title": [literal(title)], "lead": [paragraph(literal(articles[0]))],
+            "body": [paragraph(literal(article)) for article in body],
+            "call-to-action": [paragraph(literal(articles[-1]))]}), "utf-8")
+    return folder
 
 
 @needs_udhr

@@ -6,7 +6,6 @@ is folded before words are compared)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import unicodedata
 from collections import Counter
@@ -16,7 +15,6 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
-import yaml
 
 from conftest import ROOT, STATEMENT, pdffonts
 from statement_pdf import readback
@@ -27,8 +25,7 @@ from statement_pdf.load import load_project, load_statement
 from statement_pdf.profiles import render_options
 from statement_pdf.publish import plan
 from statement_pdf.render import Renderer
-from statement_pdf.text.write import literal, paragraph, text_file
-from test_rtl import UDHR, udhr_articles
+from test_rtl import UDHR, udhr_statement
 
 UDHR_LANGUAGES = ["ar", "fa-AF", "ur"]
 
@@ -65,25 +62,8 @@ def udhr(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]
     if not UDHR.is_dir():
         pytest.skip(f"the UDHR corpus is not at {UDHR} (../shared is absent)")
     root = tmp_path_factory.mktemp("udhr-layer")
-    for folder in ("layouts", "assets", "data"):
-        shutil.copytree(ROOT / folder, root / folder)
-    folder = root / "data" / "statements" / "udhr"
-    folder.mkdir()
-    _write(folder / "statement.yaml", {
-        "id": "udhr", "date": "2025-05-28", "source_language": "en", "brand": "coalition",
-        "signatories": ["pen-afghanistan", "pen-america"]})
-    for code in ["en", *UDHR_LANGUAGES]:
-        title, articles = udhr_articles(code, count=30)
-        front = {"language": code, "status": "source" if code == "en" else "approved"}
-        (folder / f"{code}.md").write_text(text_file(front, {
-            "title": [literal(title)], "lead": [paragraph(literal(articles[0]))],
-            "body": [paragraph(literal(article)) for article in articles[1:-1]],
-            "call-to-action": [paragraph(literal(articles[-1]))]}), "utf-8")
+    folder = udhr_statement(root, ["en", *UDHR_LANGUAGES], count=30)
     return _render(root, folder, root / "out", languages=UDHR_LANGUAGES)
-
-
-def _write(path: Path, data: dict) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 @cache
