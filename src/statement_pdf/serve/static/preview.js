@@ -41,7 +41,6 @@ function showConnection(state, text) {
 
 function listen() {
   const events = new EventSource("/events");
-  let connectedBefore = false;
   events.onopen = () => showConnection("live", "live");
   events.onerror = () => showConnection("lost", "reconnecting…");
   events.onmessage = (message) => {
@@ -49,10 +48,11 @@ function listen() {
     if (event.type === "hello") {
       if (event.session !== session) {
         location.reload(); // another server: this page's token and versions are not its own
-      } else if (connectedBefore) {
-        refreshAll(); // news may have been missed while the connection was down
+      } else {
+        // news may have been missed: while the connection was down, or, on the first
+        // connection, between the server writing this page and the page subscribing
+        refreshAll();
       }
-      connectedBefore = true;
       return;
     }
     if (event.type === "statement") checkReviewedFile(event.statement);
