@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import unicodedata
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 import pdfplumber
@@ -42,6 +41,7 @@ def _render(project_root: Path, statement_dir: Path, out: Path,
         composed = compose(project, job)
         renderer.render(composed, pdf, **render_options(project, job))
         documents[prefix + _name(job)] = (pdf, readback.composed_text(composed))
+    _READINGS.update(readback.read_each([pdf for pdf, _ in documents.values()]))
     return documents
 
 
@@ -66,10 +66,13 @@ def udhr(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]
     return _render(root, folder, root / "out", languages=UDHR_LANGUAGES)
 
 
-@cache
+_READINGS: dict[Path, dict[str, str | None]] = {}
+"""Each reader's text of each document `_render` made, read once (together) for all the
+tests."""
+
+
 def _read(pdf: Path) -> dict[str, str | None]:
-    """Each reader's text of a document, read once for all the tests."""
-    return readback.read_all(pdf)
+    return _READINGS[pdf]
 
 
 def _assert_faithful(pdf: Path, source: str) -> None:

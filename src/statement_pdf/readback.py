@@ -31,12 +31,13 @@ order between them that a reader could be held to.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -116,8 +117,17 @@ def fidelity(pdf: Path, source: str, readings: dict[str, str | None] | None = No
 
 
 def read_all(pdf: Path) -> dict[str, str | None]:
-    return {"pdftotext": pdftotext(pdf), "pdftotext -layout": pdftotext(pdf, "-layout"),
-            "PDFium": pdfium(pdf), "pdf.js": pdfjs(pdf)}
+    """Each reader's text of `pdf` (None for a reader that is not installed)."""
+    return read_each([pdf])[pdf]
+
+
+def read_each(pdfs: Sequence[Path]) -> dict[Path, dict[str, str | None]]:
+    """`read_all` of each of `pdfs`, pdf.js reading them all in one run of Node (whose
+    start-up, and pdf.js's, would otherwise be most of the time it takes)."""
+    by_pdfjs = pdfjs_each(pdfs)
+    return {pdf: {"pdftotext": pdftotext(pdf), "pdftotext -layout": pdftotext(pdf, "-layout"),
+                  "PDFium": pdfium(pdf), "pdf.js": by_pdfjs[index]}
+            for index, pdf in enumerate(pdfs)}
 
 
 def pdftotext(pdf: Path, *options: str) -> str | None:
@@ -143,10 +153,16 @@ def pdfium(pdf: Path) -> str | None:
 def pdfjs(pdf: Path) -> str | None:
     """The text as Firefox's viewer finds and copies it: pdf.js's text items in order, a line
     break where pdf.js ends a line (None without Node or pdfjs-dist)."""
+    return pdfjs_each([pdf])[0]
+
+
+def pdfjs_each(pdfs: Sequence[Path]) -> list[str | None]:
+    """`pdfjs` of each of `pdfs`, read in one run of Node."""
     if not (node := shutil.which("node")) or not pdfjs_installed():
-        return None
-    return subprocess.run([node, str(PDFJS_SCRIPT), str(pdf)], check=True, capture_output=True,
-                          text=True, timeout=_TIMEOUT).stdout
+        return [None] * len(pdfs)
+    return json.loads(subprocess.run(
+        [node, str(PDFJS_SCRIPT), *(str(pdf) for pdf in pdfs)], check=True,
+        capture_output=True, text=True, timeout=_TIMEOUT * len(pdfs)).stdout)
 
 
 def pdfjs_installed() -> bool:

@@ -200,17 +200,21 @@ def text_layer_problems(project: Project, statement: Statement,
     word pairs is not signed off. A reader that is not installed is a warning: the document
     could not be checked with it."""
     renderer, env = Renderer(project.root), environment(project)
-    problems = []
+    problems, rendered = [], {}
     with tempfile.TemporaryDirectory(prefix="statement-pdf-check-") as folder:
         for job in jobs:
-            target = Path(folder) / output_path(project, Path(), job).name
+            target = output_path(project, Path(folder), job)  # kept until all are read
+            target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 composed = compose(project, job, env)
                 renderer.render(composed, target, **render_options(project, job))
             except (InputError, RenderError):
                 continue  # reported by page_budget_problems
-            name = f"{output_path(project, Path(), job).name} in {job.language}"
-            for result in readback.fidelity(target, readback.composed_text(composed)):
+            rendered[target] = (job, readback.composed_text(composed))
+        readings = readback.read_each(list(rendered))
+        for target, (job, source) in rendered.items():
+            name = f"{target.name} in {job.language}"
+            for result in readback.fidelity(target, source, readings[target]):
                 if result.words is None:
                     problems.append(statement.documents[job.language].problem((), (
                         f"{name}: its text layer could not be read with {result.reader}, "
