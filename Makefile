@@ -12,8 +12,11 @@ demo: setup
 	@set -e; for statement in $(dir $(STATEMENTS)); do \
 	  $(VENV)/bin/statement-pdf build $$statement --out out; done
 
+# Two pytest processes (pytest-xdist), each given whole test files (--dist loadfile), so that a
+# file's module-scoped renders are made once: most tests are one process rendering, which would
+# leave the second core idle.
 test: setup readers
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: setup
 	$(PY) benchmarks/run.py
