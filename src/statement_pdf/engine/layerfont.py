@@ -14,6 +14,7 @@ dictionary's.
 
 from __future__ import annotations
 
+import codecs
 import io
 import zlib
 from functools import cache
@@ -77,19 +78,32 @@ def font_program() -> bytes:
 def _cid_to_gid() -> bytes:
     """Every code of the Basic Multilingual Plane to glyph 1 (the box), or 2 (no width) for
     combining marks and format characters; compressed once per process."""
-    glyphs = bytearray()
+    glyphs = bytearray(b"\x00\x01" * 0x10000)
     for code in range(0x10000):
-        glyphs += b"\x00\x02" if zero_width(chr(code)) else b"\x00\x01"
+        if zero_width(chr(code)):
+            glyphs[2 * code + 1] = 2
     return zlib.compress(bytes(glyphs), 9)
 
 
 def encode(text: str) -> bytes:
     """The text as a PDF literal string of its two-byte codes, half the bytes of a hexadecimal
     one (characters beyond the BMP, which the text layer has no code for, are left out)."""
-    codes = "".join(char for char in text if ord(char) < 0x10000).encode("utf-16-be")
+    return _literal("".join(char for char in text if ord(char) < 0x10000).encode("utf-16-be"))
+
+
+def text_string(text: str) -> bytes:
+    """The text as a PDF text string (an /ActualText): ASCII as it is, anything else in UTF-16
+    after its byte-order mark, as a literal string — half the bytes of pydyf's hexadecimal one."""
+    try:
+        return _literal(text.encode("ascii"))
+    except UnicodeEncodeError:
+        return _literal(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+
+
+def _literal(data: bytes) -> bytes:
     for special, escaped in _ESCAPES:
-        codes = codes.replace(special, escaped)
-    return b"(" + codes + b")"
+        data = data.replace(special, escaped)
+    return b"(" + data + b")"
 
 
 _ESCAPES = ((b"\\", b"\\\\"), (b"(", b"\\("), (b")", b"\\)"), (b"\r", b"\\r"))

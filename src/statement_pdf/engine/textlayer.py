@@ -103,6 +103,10 @@ class Run:
     size: float
     left: float
     right: float
+    remembered: object = None
+    """What stands for `chars` while this process remembers them (`_line_chars`), in the key
+    under which a line's layer is kept (`write`): hashing every character and span of every
+    line of every document was a tenth of the layer's cost."""
 
 
 # --- noting the characters of each drawn line -------------------------------------------------
@@ -127,11 +131,11 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsi
     finally:
         if drawn:
             stream.stream.append(SILENCE[1])
-    chars, left, right = _line_chars(textbox) if drawn else _blank_chars(textbox)
+    chars, left, right, remembered = _line_chars(textbox) if drawn else _blank_chars(textbox)
     if not chars:
         return emojis
-    x = matrix.values[4]
-    run = Run(chars, x, matrix.values[5], textbox.style["font_size"], x + left, x + right)
+    *_, x, baseline = matrix.values
+    run = Run(chars, x, baseline, textbox.style["font_size"], x + left, x + right, remembered)
     if (collecting := vars(stream).get("text_layer_lines")) and collecting[-1][0] == stream.ctm:
         collecting[-1][1].extend([*_apart(collecting[-1][1], run), run])
     elif not (_is_marker(textbox) and _join_written(stream, [run])):
@@ -155,18 +159,20 @@ _APART = 0.2
 """How far apart, in ems, two boxes of a line stand before a space is put between them."""
 
 
-def _line_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float]:
+def _line_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float,
+                                        object]:
     """The characters of the text box's drawn line in logical order, each with the span of its
     glyph cluster from the line's start (shared by the characters of a cluster; none for
-    combining marks and format characters), remembered with the drawn lines when the fonts
-    remember them."""
+    combining marks and format characters), the span of them all, and, when the fonts
+    remember the drawn lines, what stands for the characters while they are remembered with
+    them (None otherwise)."""
     layout, fonts = textbox.pango_layout, textbox.style.font_config
     if not isinstance(fonts, lines.RememberingFontConfiguration):
-        return _spanned(_clusters(layout))
+        return (*_spanned(_clusters(layout)), None)
     key = (textbox.text, layout.text, layout.justification_spacing,
            lines.style_key(textbox.style))
     if (chars := fonts.layers.recall(key)) is None:
-        chars = _spanned(_clusters(layout))
+        chars = (*_spanned(_clusters(layout)), object())
         fonts.layers.remember(key, chars)
     return chars
 
@@ -214,13 +220,14 @@ def _spread(text: str, offset: int, x0: float, x1: float,
     return spans
 
 
-def _blank_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float]:
+def _blank_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float,
+                                         None]:
     """A box of white space alone (the space between two elements) is not drawn, but its
     space is where the words on either side end."""
     text = textbox.text
     step = textbox.width / max(len(text), 1)
     return tuple((char, i * step, (i + 1) * step) for i, char in enumerate(text)), 0.0, \
-        textbox.width
+        textbox.width, None
 
 
 # --- writing the layer, one line at a time ----------------------------------------------------
@@ -344,11 +351,12 @@ def write(stream: Any, runs: list[Run], direction: str) -> bytes:
     before (the same paragraph in the next letter of a mail merge) is written from memory,
     without looking at its characters again."""
     x, baseline = runs[0].x, runs[0].baseline
-    key = (direction, *((run.chars, round(run.x - x, 3), round(run.baseline - baseline, 3),
-                         run.size) for run in runs))
+    placed = [(run, round(run.x - x, 3), round(run.baseline - baseline, 3)) for run in runs]
+    key = (direction, *((run.remembered or run.chars, dx, dy, run.size)
+                        for run, dx, dy in placed))
     if (line := _written.recall(key)) is None:
-        line = _line([Char(char, dx + x0, dx + x1, size, dy) for chars, dx, dy, size in key[1:]
-                      for char, x0, x1 in chars], direction)
+        line = _line([Char(char, dx + x0, dx + x1, run.size, dy) for run, dx, dy in placed
+                      for char, x0, x1 in run.chars], direction)
         _written.remember(key, line)
     operators, used = line
     tagged = stream._tags is not None  # then an artifact, as WeasyPrint's Stream.artifact does
@@ -378,8 +386,8 @@ def _line(chars: list[Char], direction: str) -> tuple[bytes, frozenset]:
         x0, x1 = min(char.x0 for char in chars), max(char.x1 for char in chars)
         size = max(char.size for char in chars)
         blanks = max(1, round((x1 - x0) / (size * layerfont.ADVANCE / 1000)))  # Tz is capped
-        operators.append(b"/Span <</ActualText ()>> BDC /" + FOR_PDFIUM.encode() + b" "
-                         + pydyf.Dictionary({"ActualText": pydyf.String(text)}).data + b" BDC")
+        operators.append(b"/Span <</ActualText ()>> BDC /" + FOR_PDFIUM.encode()
+                         + b" <</ActualText " + layerfont.text_string(text) + b">> BDC")
         at = _piece_operators(operators, _Piece(layerfont.ANCHOR * blanks, x0, x1, size,
                                                 chars[0].baseline), at, tight=False)
         operators.append(b"EMC EMC /ShapedGlyphs <</ActualText <FEFFFFFD>>> BDC")
@@ -514,7 +522,7 @@ def build_fonts_dictionary(pdf_document: pydyf.PDF, fonts: dict, compress: bool,
             font.to_unicode = saved[key]
     for item in pdf_document.objects[first_new:]:
         if isinstance(item, pydyf.Stream) and item.stream[:1] == [_CMAP_START]:
-            item.stream[:] = [_silent(line) for line in item.stream]
+            item.stream[:] = [_silent(b"\n".join(item.stream))]
     characters = set()
     for item in pdf_document.objects:
         if isinstance(item, pydyf.Stream):
@@ -527,12 +535,13 @@ def build_fonts_dictionary(pdf_document: pydyf.PDF, fonts: dict, compress: bool,
 
 _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 _STAND_IN = "\u2060"
-_STAND_IN_CODE = b" <" + _STAND_IN.encode("utf-16-be").hex().encode() + b">"
+_STAND_IN_CODE = b" <" + _STAND_IN.encode("utf-16-be").hex().encode() + b">\n"
 
 
-def _silent(line: bytes) -> bytes:
-    return (line[:-len(_STAND_IN_CODE)] + b" " + layerfont.SILENT
-            if line.endswith(_STAND_IN_CODE) else line)
+def _silent(cmap: bytes) -> bytes:
+    """The map's lines joined (as pydyf joins a stream's items), each glyph's stand-in
+    replaced at once: a glyph's line is the only one ending in a code after a space."""
+    return cmap.replace(_STAND_IN_CODE, b" " + layerfont.SILENT + b"\n")
 
 
 def install(patched: bool = True) -> None:
