@@ -85,10 +85,15 @@ def _cid_to_gid() -> bytes:
     return zlib.compress(bytes(glyphs), 9)
 
 
+def codable(text: str) -> str:
+    """The text without the characters beyond the BMP, which the text layer has no code for."""
+    return "".join(char for char in text if ord(char) < 0x10000)
+
+
 def encode(text: str) -> bytes:
     """The text as a PDF literal string of its two-byte codes, half the bytes of a hexadecimal
-    one (characters beyond the BMP, which the text layer has no code for, are left out)."""
-    return _literal("".join(char for char in text if ord(char) < 0x10000).encode("utf-16-be"))
+    one (characters beyond the BMP are left out: `codable`)."""
+    return _literal(codable(text).encode("utf-16-be"))
 
 
 def text_string(text: str) -> bytes:

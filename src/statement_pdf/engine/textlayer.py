@@ -380,7 +380,7 @@ def _line(chars: list[Char], direction: str) -> tuple[bytes, frozenset]:
     pieces = pieces_of(chars, direction)
     for_pdfium = direction == "rtl" or any(
         unicodedata.bidirectional(char) in ("R", "AL", "AN") for char in logical)
-    operators, at = [b"3 Tr"], (0.0, 0.0, 0.0)
+    operators, at = [b"3 Tr"], _Pen(0.0, 0.0, 0.0, 100.0, 0.0)
     if for_pdfium:
         text = pdfium_order([char.char for char in chars])
         x0, x1 = min(char.x0 for char in chars), max(char.x1 for char in chars)
@@ -478,20 +478,51 @@ _TIGHTENING = 450
 """Of a space's ADVANCE, how much a tight space gives back (a TJ adjustment)."""
 
 
-def _piece_operators(operators: list[bytes], piece: _Piece, at: tuple[float, float, float],
-                     tight: bool) -> tuple[float, float, float]:
-    """A piece's operators, moving there from `at` (Td) and setting its size unless `at` has
-    it already (x, baseline, font size); returns where it moved to, in the same terms."""
-    text = re.sub(r"\s", " ", piece.text)
+@dataclass(frozen=True)
+class _Pen:
+    """Where the layer's text stands, as readers compute it from the numbers written: the line
+    matrix that Td moves (x, baseline), the font size and horizontal scaling set, and the text
+    position after the last piece shown."""
+
+    x: float
+    baseline: float
+    size: float
+    scale: float
+    end: float
+
+
+def _piece_operators(operators: list[bytes], piece: _Piece, at: _Pen, tight: bool) -> _Pen:
+    """A piece's operators: a move (Td) unless the piece starts where the one before it ended
+    (as the next word of a line does: each piece is stretched over its glyphs, so its advance
+    ends where the next glyphs begin), its size and horizontal scaling unless set already, and
+    its text; returns where that leaves the pen."""
+    text = layerfont.codable(re.sub(r"\s", " ", piece.text))
     units = sum(0 if zero_width(char) else layerfont.ADVANCE for char in text)
     units -= _TIGHTENING if tight else 0
-    scale = 100 * (piece.x1 - piece.x0) / (units / 1000 * piece.size) if units > 0 else 100
+    scale = at.scale
+    if units > 0:  # a piece of zero width (a fence) advances by nothing at any scaling
+        scale = float(_number(max(100 * (piece.x1 - piece.x0) / (units / 1000 * piece.size),
+                                  0.01)))
+    written = []
+    if piece.size != at.size:
+        written.append(f"/{layerfont.NAME} {piece.size:g} Tf")
+    x, baseline, end = at.x, at.baseline, at.end
+    if abs(piece.baseline - baseline) > _PLACED or abs(piece.x0 - end) > _PLACED:
+        dx, dy = _number(piece.x0 - x), _number(baseline - piece.baseline)
+        written.append(f"{dx} {dy} Td")
+        x, baseline = x + float(dx), baseline - float(dy)
+        end = x
+    if scale != at.scale:
+        written.append(f"{_number(scale)} Tz")
     codes = layerfont.encode(text)
     show = b"[" + codes + f" {_TIGHTENING}] TJ".encode() if tight else codes + b" Tj"
-    size = b"" if piece.size == at[2] else f"/{layerfont.NAME} {piece.size:g} Tf ".encode()
-    operators.append(size + f"{_number(piece.x0 - at[0])} {_number(at[1] - piece.baseline)} Td "
-                     f"{_number(max(scale, 0.01))} Tz ".encode() + show)
-    return piece.x0, piece.baseline, piece.size
+    operators.append(" ".join([*written, ""]).encode() + show)
+    return _Pen(x, baseline, piece.size, scale, end + units / 1000 * piece.size * scale / 100)
+
+
+_PLACED = 0.005
+"""How far, in points, the pen may stand from where a piece starts before it is moved there:
+half the hundredth of a point to which positions are written."""
 
 
 def _number(value: float) -> str:
