@@ -19,7 +19,9 @@ by the costs the cluster estimate in docs/performance.md uses (see `cluster.py`)
 With `--without PATCH` (an engine patch: textlayer, lines, pdfwrite, actualtext) only the full
 batch and the mail merge run, `--repeat` times each with the whole engine and without that
 patch, alternating (STATEMENT_PDF_PLAIN_ENGINE=PATCH), then the same letters in one warm process
-alternately with and without it (`patch_cost.py`): what the patch costs or saves.
+alternately with and without it (`patch_cost.py`): what the patch costs or saves. Each build's
+CPU time (the command and its workers, user and system) is given beside its wall-clock time:
+on a machine others share, it is disturbed far less by their work.
 
 Every timing is wall-clock time of real processes; nothing here is part of the test suite.
 `pace_at_start` and `pace_at_end` time a fixed pure-Python loop, to tell a slow run from a slow
@@ -32,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -102,23 +105,33 @@ def with_and_without(work: Path, args: argparse.Namespace) -> dict[str, object]:
     engines = {"whole engine": "", f"without {args.without}": args.without}
     times: dict[str, dict[str, list[float]]] = {
         name: {"full_batch": [], "mail_merge": []} for name in engines}
+    cpu: dict[str, dict[str, list[float]]] = {
+        name: {"full_batch": [], "mail_merge": []} for name in engines}
     for attempt in range(args.repeat):
         order = list(engines.items())
         for name, plain in order if attempt % 2 == 0 else reversed(order):
             environment = {**os.environ, "STATEMENT_PDF_PLAIN_ENGINE": plain}
             out = work / f"{attempt}-{plain or 'whole'}"
-            times[name]["full_batch"].append(round(_timed(partial(
-                _build, STATEMENT, out / "batch", "--jobs", str(args.jobs), "--force",
-                environment=environment))[0], 2))
-            times[name]["mail_merge"].append(round(_timed(partial(
-                _build, statement, out / "merge", "--variant", "letter", "--jobs",
-                str(args.jobs), environment=environment))[0], 2))
-    whole, without = (times[name] for name in engines)
+            builds = {"full_batch": (STATEMENT, out / "batch", "--jobs", str(args.jobs),
+                                     "--force"),
+                      "mail_merge": (statement, out / "merge", "--variant", "letter", "--jobs",
+                                     str(args.jobs))}
+            for part, arguments in builds.items():
+                seconds, cpu_seconds, _ = _timed_with_cpu(partial(
+                    _build, *arguments, environment=environment))
+                times[name][part].append(round(seconds, 2))
+                cpu[name][part].append(round(cpu_seconds, 2))
     from patch_cost import per_letter
 
-    return {"mail_merge_what": description, "seconds": times, "whole_over_without": {
-        part: round(min(whole[part]) / min(without[part]), 3) for part in whole},
-        "per_letter_in_one_process": per_letter(args.without, args.letter_rounds, work)}
+    return {"mail_merge_what": description, "seconds": times, "cpu_seconds": cpu,
+            "whole_over_without": _fastest_over(*(times[name] for name in engines)),
+            "cpu_whole_over_without": _fastest_over(*(cpu[name] for name in engines)),
+            "per_letter_in_one_process": per_letter(args.without, args.letter_rounds, work)}
+
+
+def _fastest_over(whole: dict[str, list[float]],
+                  without: dict[str, list[float]]) -> dict[str, float]:
+    return {part: round(min(whole[part]) / min(without[part]), 3) for part in whole}
 
 
 def on_this_machine(work: Path, args: argparse.Namespace) -> dict[str, object]:
@@ -241,6 +254,15 @@ def _timed(action: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     value = action()
     return time.perf_counter() - started, value
+
+
+def _timed_with_cpu(action: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall-clock seconds, and CPU seconds of the processes the action started and waited
+    for (with the processes they waited for: a build's workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, value = _timed(action)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime), value
 
 
 def _read(path: str) -> str:
