@@ -87,6 +87,8 @@ def _cid_to_gid() -> bytes:
 
 def codable(text: str) -> str:
     """The text without the characters beyond the BMP, which the text layer has no code for."""
+    if not text or max(text) < "\U00010000":
+        return text
     return "".join(char for char in text if ord(char) < 0x10000)
 
 

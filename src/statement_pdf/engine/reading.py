@@ -31,6 +31,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 RLM, LRM = "\u200f", "\u200e"
 
@@ -40,6 +41,7 @@ PDFIUM_MIRRORS = dict(zip("()<>[]{}«»‘’“”‹›⁅⁆〈〉《》「�
 Unicode does not); tests/test_text_layer.py checks the list against PDFium itself."""
 
 
+@cache
 def zero_width(char: str) -> bool:
     """Combining marks and format characters take no room: readers place them on the letter
     before them (pdf.js even skips format characters), so the text layer gives them none."""
@@ -49,6 +51,7 @@ def zero_width(char: str) -> bool:
 # --- pdf.js -----------------------------------------------------------------------------------
 
 
+@cache
 def _pdfjs_type(char: str) -> str:
     """pdf.js's own character classes: Unicode's below U+0100 and in the Arabic block, R for
     Hebrew, AL for other Arabic ranges, and L for everything else (curly quotes included)."""
@@ -180,15 +183,11 @@ def pdfjs_order(logical: Sequence[str], right_to_left: bool,
     seen = [i for i, char in enumerate(logical) if unicodedata.category(char) != "Cf"]
     text = [logical[i] for i in seen]
     position = {index: k for k, index in enumerate(seen)}
-    order = reorder(pdfjs_levels(text))
-    candidates = [[position[i] for i in glyphs if i in position]] if glyphs else []
-    for candidate in candidates:
-        met = [text[i] for i in candidate]
-        if len(met) == len(text) and pdfjs_reads(met) == "".join(text):
-            order, met_levels = candidate, pdfjs_levels(met)
-            break
-    else:
-        order, met_levels = _fixed_point(text, order, right_to_left)
+    order = [position[i] for i in glyphs if i in position]
+    met = [text[i] for i in order]
+    met_levels = pdfjs_levels(met) if len(met) == len(text) else []
+    if not met_levels or [met[k] for k in reorder(met_levels)] != text:
+        order, met_levels = _fixed_point(text, reorder(pdfjs_levels(text)), right_to_left)
     levels = [0] * len(logical)
     for k, i in enumerate(order):
         levels[seen[i]] = met_levels[k]
