@@ -284,6 +284,7 @@ def poppler_fences(visual: Sequence[str], levels: Sequence[int]) -> list[tuple[i
 # --- PDFium -----------------------------------------------------------------------------------
 
 
+@cache
 def _pdfium_direction(char: str) -> str:
     kind = unicodedata.bidirectional(char)
     if kind == "L":
@@ -303,14 +304,10 @@ class _Segment:
 
 
 def _pdfium_segments(text: Sequence[str]) -> list[_Segment]:
-    segments: list[_Segment] = []
-    for i, char in enumerate(text):
-        direction = _pdfium_direction(char)
-        if segments and segments[-1].direction == direction:
-            segments[-1] = _Segment(direction, segments[-1].start, i + 1)
-        else:
-            segments.append(_Segment(direction, i, i + 1))
-    return segments
+    directions = [_pdfium_direction(char) for char in text]
+    starts = [i for i in range(len(text)) if i == 0 or directions[i] != directions[i - 1]]
+    return [_Segment(directions[start], start, end)
+            for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
 
 
 def pdfium_order(logical: Sequence[str]) -> str:
