@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import unicodedata
 import zlib
 from functools import cache
 
@@ -23,7 +24,7 @@ import pydyf
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from .reading import zero_width
+from .reading import ZERO_WIDTH, zero_width
 
 NAME = "TextLayer"
 """The font's name in the PDF, and its resource name on each page."""
@@ -77,10 +78,11 @@ def font_program() -> bytes:
 @cache
 def _cid_to_gid() -> bytes:
     """Every code of the Basic Multilingual Plane to glyph 1 (the box), or 2 (no width) for
-    combining marks and format characters; compressed once per process."""
+    combining marks and format characters (`zero_width`, whose memory of characters is not
+    filled with all of them); compressed once per process."""
     glyphs = bytearray(b"\x00\x01" * 0x10000)
     for code in range(0x10000):
-        if zero_width(chr(code)):
+        if unicodedata.category(chr(code)) in ZERO_WIDTH:
             glyphs[2 * code + 1] = 2
     return zlib.compress(bytes(glyphs), 9)
 

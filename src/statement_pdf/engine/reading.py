@@ -41,11 +41,15 @@ PDFIUM_MIRRORS = dict(zip("()<>[]{}«»‘’“”‹›⁅⁆〈〉《》「�
 Unicode does not); tests/test_text_layer.py checks the list against PDFium itself."""
 
 
+ZERO_WIDTH = ("Mn", "Me", "Cf")
+"""The general categories of the characters that take no room (`zero_width`)."""
+
+
 @cache
 def zero_width(char: str) -> bool:
     """Combining marks and format characters take no room: readers place them on the letter
     before them (pdf.js even skips format characters), so the text layer gives them none."""
-    return unicodedata.category(char) in ("Mn", "Me", "Cf")
+    return unicodedata.category(char) in ZERO_WIDTH
 
 
 # --- pdf.js -----------------------------------------------------------------------------------
