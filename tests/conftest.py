@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -105,11 +106,29 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def english_press(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", STATEMENT, "--lang", "en", "--variant", "press", "--out", out)
-    assert result.exit_code == 0, result.output
-    return out / STATEMENT_ID / "en" / "press.pdf"
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every document of the bundled statement as `make demo` builds it (each language, variant
+    and recipient in its layout's default profile): OUT/<statement id>, for the tests that read
+    them; not to be changed (a test copies what it changes). Built once for the whole run: the
+    first of pytest-xdist's processes to need it builds it in their common temporary folder,
+    while the other waits."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    out, done = shared / "demo-build", shared / "demo-build.done"
+    with (shared / "demo-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # what a failed attempt left
+            result = run_cli("build", STATEMENT, "--out", out, "--quiet")
+            assert result.exit_code == 0, result.output
+            done.touch()
+    return out / STATEMENT_ID
+
+
+@pytest.fixture(scope="session")
+def english_press(demo_build: Path) -> Path:
+    return demo_build / "en" / "press.pdf"
 
 
 @pytest.fixture(scope="session")

@@ -6,21 +6,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
-from conftest import ROOT, STATEMENT, STATEMENT_ID, pdffonts, run_cli
+from conftest import ROOT, pdffonts
 from statement_pdf.inspect_pdf import inspect_pdf
 
 CLAIMS = {"pdf/ua-1": "PDF/UA-1", "pdf/a-3a": "PDF/A-3a", "pdf/x-4": "PDF/X-4"}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    result = run_cli("build", STATEMENT, "--out", out, "--quiet")
-    assert result.exit_code == 0, result.output
-    return out / STATEMENT_ID
 
 
 def _expected_claim(variant: str) -> tuple[str, str]:
@@ -29,16 +20,16 @@ def _expected_claim(variant: str) -> tuple[str, str]:
     return profile, CLAIMS[variant_of["pdf_variant"]]
 
 
-def test_demo_renders_every_language_and_variant(demo: Path) -> None:
-    pdfs = {path.relative_to(demo).as_posix() for path in demo.rglob("*.pdf")}
+def test_demo_renders_every_language_and_variant(demo_build: Path) -> None:
+    pdfs = {path.relative_to(demo_build).as_posix() for path in demo_build.rglob("*.pdf")}
     assert {f"{code}/press.pdf" for code in ("en", "fa-AF", "ps", "ur")} <= pdfs
     assert {"en/letter-pm-pakistan.pdf", "ur/letter-pm-pakistan.pdf",
             "en/letter-unhcr-pakistan.pdf", "en/letter-sr-afghanistan.pdf"} <= pdfs
 
 
-def test_every_output_claims_and_passes_its_profile(demo: Path) -> None:
+def test_every_output_claims_and_passes_its_profile(demo_build: Path) -> None:
     checked = 0
-    for pdf in sorted(demo.rglob("*.pdf")):
+    for pdf in sorted(demo_build.rglob("*.pdf")):
         variant = "press" if pdf.name == "press.pdf" else "letter"
         profile, claim = _expected_claim(variant)
         report = inspect_pdf(pdf)

@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 import yaml
 
-from conftest import ROOT, SHARED, STATEMENT, STATEMENT_ID, foreign_fonts, pdftotext, run_cli
+from conftest import ROOT, SHARED, foreign_fonts, pdftotext, run_cli
 from statement_pdf import engine
 from statement_pdf.engine import textlayer
 from statement_pdf.fonts import missing_glyphs
@@ -59,12 +59,8 @@ def document_language(pdf_path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rtl_press(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("rtl")
-    languages = [option for code in RTL_LANGUAGES for option in ("--lang", code)]
-    result = run_cli("build", STATEMENT, "--variant", "press", *languages, "--out", out)
-    assert result.exit_code == 0, result.output
-    return {code: out / STATEMENT_ID / code / "press.pdf" for code in RTL_LANGUAGES}
+def rtl_press(demo_build: Path) -> dict[str, Path]:
+    return {code: demo_build / code / "press.pdf" for code in RTL_LANGUAGES}
 
 
 @pytest.mark.parametrize("code", RTL_LANGUAGES)

@@ -25,11 +25,8 @@ MM = 72 / 25.4
 
 
 @pytest.fixture(scope="session")
-def unsigned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("unsigned")
-    result = run_cli("build", STATEMENT, "--variant", "letter", "--out", out, "--quiet")
-    assert result.exit_code == 0, result.output
-    return out / STATEMENT_ID
+def unsigned(demo_build: Path) -> Path:
+    return demo_build
 
 
 @pytest.fixture(scope="session")
