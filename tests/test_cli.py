@@ -50,6 +50,14 @@ def test_build_help_reads_as_a_person_writes_the_command() -> None:
     assert "STATEMENT" in _help("build", "-h").splitlines()[1]
 
 
+def test_commands_are_listed_in_the_order_of_the_work() -> None:
+    """Write, then build, look into and send: not send before build (the modules' A to Z)."""
+    text = _help("-h")
+    places = [text.index(f"│ {command} ") for command in ("new", "check", "translated", "build",
+                                                           "inspect", "send", "languages")]
+    assert places == sorted(places), text
+
+
 def test_usage_names_the_statement_as_manual_pages_do() -> None:
     """`build [OPTIONS] STATEMENT`: Typer's own usage line is `{STATEMENT}`."""
     usage = next(line for line in _help("build", "-h").splitlines() if "Usage:" in line)
