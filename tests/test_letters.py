@@ -118,7 +118,7 @@ def test_an_english_letter_names_addressee_subject_salutation_close_and_signator
     expected = [*_address(recipient, "en"), source.block("letter-subject.paragraph.1").plain,
                 recipient["languages"]["en"]["salutation"], recipient["languages"]["en"]["close"],
                 *_signatory_names(), SIGNER["name"], "Director, PEN International",
-                f"{STATEMENT_ID}/{recipient_id}", "28 May 2025"]
+                f"2025-05-28/{recipient_id}", "28 May 2025"]
     for text in expected:
         assert _flat(text) in printed, text
 
@@ -207,7 +207,7 @@ def test_the_urdu_letter_is_mirrored_with_urdu_digits_and_nastaliq(letters: Path
         pages = document.pages
         info = layer_chars(pages[0]).crop((120 * MM, 40 * MM, pages[0].width, 95 * MM)
                                           ).extract_text()
-        assert f"{STATEMENT_ID}/pm-pakistan" in re.sub(r"[\s\u200e\u200f]", "", info)
+        assert "2025-05-28/pm-pakistan" in re.sub(r"[\s\u200e\u200f]", "", info)
         date_lines = [line for line in info.splitlines() if "pakistan" not in line]
         assert "۲۸" in info and "۲۰۲۵" in info and not re.search(r"\d", "".join(
             line for line in date_lines if line.isascii()))
@@ -276,8 +276,8 @@ BAD_INPUT = {
         "Palais des Nations", "the address of sr-afghanistan in en takes 7 lines",
         ["--lang", "en", "--recipient", "sr-afghanistan"]),
     "unknown placeholder in the reference": (
-        f"statements/{STATEMENT_ID}/statement.yaml", "{statement}/{recipient}",
-        "{statement}/{office}", "{office}", "reference: '{office}' is not a placeholder here "
+        f"statements/{STATEMENT_ID}/statement.yaml", "{date}/{recipient}",
+        "{date}/{office}", "{office}", "reference: '{office}' is not a placeholder here "
         "(here: {statement}, {recipient}, {language}, {date}", []),
 }
 

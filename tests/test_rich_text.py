@@ -197,10 +197,6 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-()\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the text layer gives poppler a right-to-left line that begins or ends inside a web address "
-    "in the wrong order (the address first; PDFium and pdf.js read it right): issue #12, see "
-    "docs/languages.md"))
 def test_the_print_file_prints_link_addresses_and_has_no_link_annotations(
         built: dict[str, Path]) -> None:
     """An address broken across two lines of a right-to-left paragraph comes back from

@@ -106,16 +106,7 @@ BUNDLED = [_prefix(statement) + _name(job) for statement in STATEMENTS
            for job in plan(load_project(ROOT), load_statement(statement, load_project(ROOT)))]
 
 
-SHORT = {"2025-06-10-example-every-element/fa-AF-letter-example-ministry": (
-    "a right-to-left letter with long Latin runs (web addresses broken over lines, its "
-    "reference, placeholder address lines): poppler reads such lines address first and pdf.js "
-    "finds no order for some (98.6 % and 98.3 % of words); issue #12, docs/languages.md")}
-"""Documents known to fall short, and why: the test says when one no longer does."""
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=SHORT[name]))
-    if name in SHORT else name for name in BUNDLED])
+@pytest.mark.parametrize("name", BUNDLED)
 def test_bundled_documents_read_back_in_every_reader(bundled: dict, name: str) -> None:
     _assert_faithful(*bundled[name])
 

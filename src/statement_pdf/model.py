@@ -402,7 +402,7 @@ class LetterMeta(Schema):
     recipients: list[Id] = Field(min_length=1)
     cc: list[Id] = []
     """Recipients shown as copied on every letter (except the one addressed to them)."""
-    reference: ReferenceTemplate = "{statement}/{recipient}"
+    reference: ReferenceTemplate = "{date}/{recipient}"
     signers: list[Signer] = []
     email: LetterEmail = LetterEmail()
 

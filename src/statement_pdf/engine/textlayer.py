@@ -89,15 +89,16 @@ class Char:
     x1: float
     size: float
     baseline: float
+    level: int
 
 
 @dataclass(frozen=True)
 class Run:
-    """What one text box drew: its characters in logical order with their spans from `x`
-    (remembered with the drawn lines, so the same tuple each time the line is drawn), where
-    it stands, and the span of its glyphs on the page."""
+    """What one text box drew: its characters in logical order with their spans from `x` and
+    their bidi levels (remembered with the drawn lines, so the same tuple each time the line
+    is drawn), where it stands, and the span of its glyphs on the page."""
 
-    chars: tuple[tuple[str, float, float], ...]
+    chars: tuple[tuple[str, float, float, int], ...]
     x: float
     baseline: float
     size: float
@@ -137,35 +138,38 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsi
     *_, x, baseline = matrix.values
     run = Run(chars, x, baseline, textbox.style["font_size"], x + left, x + right, remembered)
     if (collecting := vars(stream).get("text_layer_lines")) and collecting[-1][0] == stream.ctm:
-        collecting[-1][1].extend([*_apart(collecting[-1][1], run), run])
+        collecting[-1][1].extend([*_apart(collecting[-1][1], run, textbox.style["direction"]),
+                                  run])
     elif not (_is_marker(textbox) and _join_written(stream, [run])):
         _queue(stream, [run], textbox.style["direction"])
     return emojis
 
 
-def _apart(before: list[Run], run: Run) -> list[Run]:
+def _apart(before: list[Run], run: Run, direction: str) -> list[Run]:
     """A space between two boxes of a line that stand apart with none between them (a list
-    item's marker and its text): readers would otherwise join their words."""
+    item's marker and its text), at the paragraph's level: readers would otherwise join their
+    words."""
     if not before or before[-1].chars[-1][0].isspace() or run.chars[0][0].isspace():
         return []
     left, right = min(other.left for other in before), max(other.right for other in before)
     gap = (right, run.left) if run.left > left else (run.right, left)
     if gap[1] - gap[0] < _APART * run.size:
         return []
-    return [Run(((" ", 0.0, gap[1] - gap[0]),), gap[0], run.baseline, run.size, *gap)]
+    space = (" ", 0.0, gap[1] - gap[0], int(direction == "rtl"))
+    return [Run((space,), gap[0], run.baseline, run.size, *gap)]
 
 
 _APART = 0.2
 """How far apart, in ems, two boxes of a line stand before a space is put between them."""
 
 
-def _line_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float,
-                                        object]:
+def _line_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float, int], ...], float,
+                                       float, object]:
     """The characters of the text box's drawn line in logical order, each with the span of its
     glyph cluster from the line's start (shared by the characters of a cluster; none for
-    combining marks and format characters), the span of them all, and, when the fonts
-    remember the drawn lines, what stands for the characters while they are remembered with
-    them (None otherwise)."""
+    combining marks and format characters) and its bidi level, the span of them all, and,
+    when the fonts remember the drawn lines, what stands for the characters while they are
+    remembered with them (None otherwise)."""
     layout, fonts = textbox.pango_layout, textbox.style.font_config
     if not isinstance(fonts, lines.RememberingFontConfiguration):
         return (*_spanned(_clusters(layout)), None)
@@ -178,14 +182,14 @@ def _line_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], flo
 
 
 def _spanned(chars: tuple) -> tuple[tuple, float, float]:
-    return (chars, min((x0 for _, x0, _ in chars), default=0.0),
-            max((x1 for _, _, x1 in chars), default=0.0))
+    return (chars, min((char[1] for char in chars), default=0.0),
+            max((char[2] for char in chars), default=0.0))
 
 
-def _clusters(layout: Any) -> tuple[tuple[str, float, float], ...]:
+def _clusters(layout: Any) -> tuple[tuple[str, float, float, int], ...]:
     encoded = layout.text.encode()
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
-    found: dict[int, tuple[str, float, float]] = {}
+    found: dict[int, tuple[str, float, float, int]] = {}
     x, run = 0.0, line.runs
     while run != ffi.NULL:
         glyph_item, run = run.data, run.next
@@ -202,32 +206,32 @@ def _clusters(layout: Any) -> tuple[tuple[str, float, float], ...]:
         for start, x0, x1 in clusters:
             end = ends[ends.index(start) + 1]
             text = encoded[item.offset + start:item.offset + end].decode()
-            found.update(_spread(text, item.offset + start, x0, x1,
-                                 right_to_left=bool(item.analysis.level % 2)))
+            found.update(_spread(text, item.offset + start, x0, x1, item.analysis.level))
     return tuple(found[offset] for offset in sorted(found))
 
 
 def _spread(text: str, offset: int, x0: float, x1: float,
-            right_to_left: bool) -> dict[int, tuple[str, float, float]]:
+            level: int) -> dict[int, tuple[str, float, float, int]]:
     """A cluster's characters (by byte offset) over its span, in their visual order."""
+    right_to_left = bool(level % 2)
     widths = [0 if zero_width(char) else 1 for char in text]
     step = (x1 - x0) / max(sum(widths), 1)
     spans, position = {}, x1 if right_to_left else x0
     for char, width in zip(text, widths, strict=True):
         end = position - width * step if right_to_left else position + width * step
-        spans[offset] = (char, min(position, end), max(position, end))
+        spans[offset] = (char, min(position, end), max(position, end), level)
         position, offset = end, offset + len(char.encode())
     return spans
 
 
-def _blank_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float], ...], float, float,
-                                         None]:
+def _blank_chars(textbox: Any) -> tuple[tuple[tuple[str, float, float, int], ...], float,
+                                        float, None]:
     """A box of white space alone (the space between two elements) is not drawn, but its
-    space is where the words on either side end."""
-    text = textbox.text
+    space is where the words on either side end (at the paragraph's level)."""
+    text, level = textbox.text, int(textbox.style["direction"] == "rtl")
     step = textbox.width / max(len(text), 1)
-    return tuple((char, i * step, (i + 1) * step) for i, char in enumerate(text)), 0.0, \
-        textbox.width, None
+    return tuple((char, i * step, (i + 1) * step, level) for i, char in enumerate(text)), \
+        0.0, textbox.width, None
 
 
 # --- writing the layer, one line at a time ----------------------------------------------------
@@ -259,7 +263,7 @@ def _queue(stream: Any, runs: list[Run], direction: str) -> None:
     pending = vars(stream).get("text_layer_pending")
     last = pending and pending[2][-1][-1]
     if (pending and pending[0] == stream.ctm and abs(last.baseline - runs[0].baseline)
-            < _SAME_LINE * min(last.size, runs[0].size)):
+            < _SAME_LINE * max(last.size, runs[0].size)):
         pending[2].append(runs)
         return
     _flush(stream)
@@ -284,7 +288,7 @@ def _joined(lines: list[list[Run]], direction: str) -> list[Run]:
     lines.sort(key=lambda line: min(run.left for run in line), reverse=direction == "rtl")
     runs: list[Run] = []
     for line in lines:
-        runs += [*_apart(runs, line[0]), *line]
+        runs += [*_apart(runs, line[0], direction), *line]
     return runs
 
 
@@ -355,8 +359,9 @@ def write(stream: Any, runs: list[Run], direction: str) -> bytes:
     key = (direction, *((run.remembered or run.chars, dx, dy, run.size)
                         for run, dx, dy in placed))
     if (line := _written.recall(key)) is None:
-        line = _line([Char(char, dx + x0, dx + x1, run.size, dy) for run, dx, dy in placed
-                      for char, x0, x1 in run.chars], direction)
+        line = _line([Char(char, dx + x0, dx + x1, run.size, dy, level)
+                      for run, dx, dy in placed for char, x0, x1, level in run.chars],
+                     direction)
         _written.remember(key, line)
     operators, used = line
     tagged = stream._tags is not None  # then an artifact, as WeasyPrint's Stream.artifact does
@@ -377,7 +382,7 @@ def _line(chars: list[Char], direction: str) -> tuple[bytes, frozenset]:
     """The operators of a line's layer, its characters placed from the line's origin (Td moves
     from there), and the characters they use."""
     logical = "".join(char.char for char in chars)
-    pieces = pieces_of(chars, direction)
+    pieces, for_poppler = pieces_of(chars, direction)
     for_pdfium = direction == "rtl" or any(
         unicodedata.bidirectional(char) in ("R", "AL", "AN") for char in logical)
     operators, at = [b"3 Tr"], _Pen(0.0, 0.0, 0.0, 100.0, 0.0)
@@ -390,18 +395,25 @@ def _line(chars: list[Char], direction: str) -> tuple[bytes, frozenset]:
                          + b" <</ActualText " + layerfont.text_string(text) + b">> BDC")
         at = _piece_operators(operators, _Piece(layerfont.ANCHOR * blanks, x0, x1, size,
                                                 chars[0].baseline), at, tight=False)
-        operators.append(b"EMC EMC /ShapedGlyphs <</ActualText <FEFFFFFD>>> BDC")
+        operators.append(b"EMC EMC " + _for_poppler(for_poppler)
+                         + b"/ShapedGlyphs <</ActualText <FEFFFFFD>>> BDC")
     for k, piece in enumerate(pieces):
         at = _piece_operators(operators, piece, at, tight=_tight(piece, pieces[k + 1:k + 2]))
-    operators.append(b"EMC 100 Tz 0 Tr" if for_pdfium else b"100 Tz 0 Tr")
+    operators.append((b"EMC " if for_pdfium else b"") + (b"EMC " if for_poppler else b"")
+                     + b"100 Tz 0 Tr")
     used = {*logical, RLM, LRM, *((layerfont.ANCHOR,) if for_pdfium else ())}
     return b"\n".join(operators), frozenset(used)
 
 
-def pieces_of(chars: list[Char], direction: str) -> list[_Piece]:
+def _for_poppler(text: str | None) -> bytes:
+    return b"/Span <</ActualText " + layerfont.text_string(text) + b">> BDC " if text else b""
+
+
+def pieces_of(chars: list[Char], direction: str) -> tuple[list[_Piece], str | None]:
     """The line in the order pdf.js needs it, cut after each space, at poppler's fences and,
     left to right, where the size or the baseline changes (a footnote's call), each piece over
-    the glyphs it stands for; PDFium's characters where they differ. pdf.js starts a new piece
+    the glyphs it stands for; and, for a right-to-left line that pdf.js needs in another order
+    than the glyphs stand in, poppler's text of it (`poppler_text`). pdf.js starts a new piece
     of text at another font size and gives a line's pieces in the order they are written, left
     to right: a right-to-left line is written in one size on one baseline, or a footnote's
     call would come first."""
@@ -410,10 +422,12 @@ def pieces_of(chars: list[Char], direction: str) -> list[_Piece]:
     order, levels = pdfjs_order(logical, direction == "rtl", glyphs)
     slots = [chars[i] for i in glyphs]
     visual = [logical[i] for i in order]
-    fences = dict(poppler_fences(visual, [levels[i] for i in order])
-                  if direction == "rtl" else [])
-    if direction == "rtl":
+    fences, for_poppler = {}, None
+    if direction == "rtl" and _drawn(order, logical) == _drawn(glyphs, logical):
+        fences = dict(poppler_fences(visual, [levels[i] for i in order]))
         _lean_right_to_left(visual, fences)
+    elif direction == "rtl":
+        for_poppler = poppler_text(chars, glyphs)
     pieces, start = [], 0
     for k in range(len(visual) + 1):
         if direction != "rtl" and start < k < len(visual) and _restyled(slots[k - 1],
@@ -436,7 +450,25 @@ def pieces_of(chars: list[Char], direction: str) -> list[_Piece]:
         size = max(char.size for char in chars)
         baseline = Counter(char.baseline for char in chars).most_common(1)[0][0]
         pieces = [replace(piece, size=size, baseline=baseline) for piece in pieces]
-    return pieces
+    return pieces, for_poppler
+
+
+def _drawn(order: list[int], logical: list[str]) -> list[int]:
+    return [i for i in order if unicodedata.category(logical[i]) != "Cf"]
+
+
+def poppler_text(chars: list[Char], glyphs: list[int]) -> str:
+    """A right-to-left line as poppler is given it when pdf.js needs its characters in another
+    order than their glyphs stand in (a line that begins or ends inside a web address): the
+    layer is then not over its glyphs word for word, and poppler, which reads by position,
+    would read it in pdf.js's order. It gets the characters as /ActualText instead, in the
+    order of their glyphs (and bidi levels) on the page, with its fences: poppler takes
+    /ActualText on a /Span (PDFium takes the layer's innermost one, pdf.js none)."""
+    visual = [chars[i].char for i in glyphs]
+    fences = dict(poppler_fences(visual, [chars[i].level for i in glyphs]))
+    _lean_right_to_left(visual, fences)
+    return "".join(fences.get(k, "") + char for k, char in enumerate(visual)) + fences.get(
+        len(visual), "")
 
 
 def _restyled(before: Char, after: Char) -> bool:
@@ -499,10 +531,13 @@ def _piece_operators(operators: list[bytes], piece: _Piece, at: _Pen, tight: boo
     text = layerfont.codable(re.sub(r"\s", " ", piece.text))
     units = sum(0 if zero_width(char) else layerfont.ADVANCE for char in text)
     units -= _TIGHTENING if tight else 0
+    advance, width = units, piece.x1 - piece.x0
+    spaces = (len(text) - len(text.rstrip(" "))) * layerfont.ADVANCE
+    if not tight and units > spaces > 0 and width * spaces / units > _WIDEST * piece.size:
+        units, width = units - spaces, width - _WIDEST * piece.size
     scale = at.scale
     if units > 0:  # a piece of zero width (a fence) advances by nothing at any scaling
-        scale = float(_number(max(100 * (piece.x1 - piece.x0) / (units / 1000 * piece.size),
-                                  0.01)))
+        scale = float(_number(max(100 * width / (units / 1000 * piece.size), 0.01)))
     written = []
     if piece.size != at.size:
         written.append(f"/{layerfont.NAME} {piece.size:g} Tf")
@@ -517,12 +552,20 @@ def _piece_operators(operators: list[bytes], piece: _Piece, at: _Pen, tight: boo
     codes = layerfont.encode(text)
     show = b"[" + codes + f" {_TIGHTENING}] TJ".encode() if tight else codes + b" Tj"
     operators.append(" ".join([*written, ""]).encode() + show)
-    return _Pen(x, baseline, piece.size, scale, end + units / 1000 * piece.size * scale / 100)
+    return _Pen(x, baseline, piece.size, scale, end + advance / 1000 * piece.size * scale / 100)
 
 
 _PLACED = 0.005
 """How far, in points, the pen may stand from where a piece starts before it is moved there:
 half the hundredth of a point to which positions are written."""
+
+
+_WIDEST = 0.4
+"""The widest space, in ems, a word of the layer leaves after it: pdf.js ends its run of text
+at a gap wider than 0.6 em between two glyphs, and runs its bidi algorithm over each run by
+itself. A wider space (two lines of a letterhead joined, a justified line's) is the word's:
+its letters are stretched over the rest; where the space glyph itself ends does not matter to
+any reader, the next word is placed anew."""
 
 
 def _number(value: float) -> str:
