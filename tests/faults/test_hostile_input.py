@@ -172,7 +172,7 @@ def test_a_format_string_in_data_is_not_a_template(project_copy: Path, tmp_dir: 
     """`reference: "{statement:>300000000}"` passed `check`, then the build ran for ten minutes
     at 2.4 GB, deaf to SIGTERM: placeholders are a closed language now."""
     meta = statement_in(project_copy) / "statement.yaml"
-    edit(meta, 'reference: "{statement}/{recipient}"', 'reference: "{statement:>300000000}"')
+    edit(meta, 'reference: "{date}/{recipient}"', 'reference: "{statement:>300000000}"')
     line = line_of(meta, "reference:")
     message = (f"statement.yaml:{line}:14: error: letter.reference: '{{statement:>300000000}}' "
                "is not a placeholder here (here: {statement}, {recipient}, {language}, {date}")

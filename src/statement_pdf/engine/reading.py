@@ -29,7 +29,7 @@ read every document back with all three readers (tests/test_text_layer.py).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -195,7 +195,7 @@ def pdfjs_order(logical: Sequence[str], right_to_left: bool,
     levels = [0] * len(logical)
     for k, i in enumerate(order):
         levels[seen[i]] = met_levels[k]
-    return _with_format_characters(logical, [seen[i] for i in order], levels), levels
+    return with_attached(logical, [seen[i] for i in order], levels), levels
 
 
 def _fixed_point(text: list[str], order: list[int],
@@ -222,18 +222,21 @@ def _fixed_point(text: list[str], order: list[int],
 _ROUNDS = 4
 
 
-def _with_format_characters(logical: Sequence[str], order: list[int],
-                            levels: list[int]) -> list[int]:
+def with_attached(logical: Sequence[str], order: list[int], levels: Sequence[int],
+                  attached: Callable[[str], bool] = lambda char: unicodedata.category(char)
+                  == "Cf") -> list[int]:
+    """`order` (indices into `logical`) with the characters it leaves out — those `attached`
+    says go with the character before them — put back next to that character, on its side
+    (before it when it is right to left, after it otherwise)."""
     position = {index: k for k, index in enumerate(order)}
     previous = None
     for i, char in enumerate(logical):
-        if unicodedata.category(char) != "Cf":
+        if not attached(char):
             previous = i
             continue
         if previous is None:
             order.insert(0, i)
         else:
-            levels[i] = levels[previous]
             order.insert(position[previous] + (0 if levels[previous] % 2 else 1), i)
         position = {index: k for k, index in enumerate(order)}
         previous = i

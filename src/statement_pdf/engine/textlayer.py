@@ -56,6 +56,7 @@ from .reading import (
     pdfium_order,
     pdfjs_order,
     poppler_fences,
+    with_attached,
     zero_width,
 )
 
@@ -462,10 +463,15 @@ def poppler_text(chars: list[Char], glyphs: list[int]) -> str:
     order than their glyphs stand in (a line that begins or ends inside a web address): the
     layer is then not over its glyphs word for word, and poppler, which reads by position,
     would read it in pdf.js's order. It gets the characters as /ActualText instead, in the
-    order of their glyphs (and bidi levels) on the page, with its fences: poppler takes
-    /ActualText on a /Span (PDFium takes the layer's innermost one, pdf.js none)."""
-    visual = [chars[i].char for i in glyphs]
-    fences = dict(poppler_fences(visual, [chars[i].level for i in glyphs]))
+    order of their glyphs (and bidi levels) on the page, with its fences, and each combining
+    mark or format character beside the letter before it, where poppler puts it back after
+    that letter: poppler takes /ActualText on a /Span (PDFium takes the layer's innermost
+    one, pdf.js none)."""
+    logical = [char.char for char in chars]
+    order = with_attached(logical, [i for i in glyphs if not zero_width(logical[i])],
+                          [char.level for char in chars], zero_width)
+    visual = [logical[i] for i in order]
+    fences = dict(poppler_fences(visual, [chars[i].level for i in order]))
     _lean_right_to_left(visual, fences)
     return "".join(fences.get(k, "") + char for k, char in enumerate(visual)) + fences.get(
         len(visual), "")
