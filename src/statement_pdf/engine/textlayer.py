@@ -425,8 +425,7 @@ def pieces_of(chars: list[Char], direction: str) -> tuple[list[_Piece], str | No
     visual = [logical[i] for i in order]
     fences, for_poppler = {}, None
     if direction == "rtl" and _drawn(order, logical) == _drawn(glyphs, logical):
-        fences = dict(poppler_fences(visual, [levels[i] for i in order]))
-        _lean_right_to_left(visual, fences)
+        fences = _fences(visual, [levels[i] for i in order])
     elif direction == "rtl":
         for_poppler = poppler_text(chars, glyphs)
     pieces, start = [], 0
@@ -471,8 +470,7 @@ def poppler_text(chars: list[Char], glyphs: list[int]) -> str:
     order = with_attached(logical, [i for i in glyphs if not zero_width(logical[i])],
                           [char.level for char in chars], zero_width)
     visual = [logical[i] for i in order]
-    fences = dict(poppler_fences(visual, [chars[i].level for i in order]))
-    _lean_right_to_left(visual, fences)
+    fences = _fences(visual, [chars[i].level for i in order])
     return "".join(fences.get(k, "") + char for k, char in enumerate(visual)) + fences.get(
         len(visual), "")
 
@@ -484,15 +482,19 @@ def _restyled(before: Char, after: Char) -> bool:
                                                                              after.baseline)
 
 
-def _lean_right_to_left(visual: list[str], fences: dict[int, str]) -> None:
-    """poppler reorders a whole page in one direction, the one of most of its letters: a line
-    of a right-to-left paragraph with more Latin letters than Arabic ones (a name, an e-mail
-    address) gets enough right-to-left marks at its start to lean the page its way."""
+def _fences(visual: list[str], levels: list[int]) -> dict[int, str]:
+    """poppler's fences in a right-to-left line met in this order (reading.poppler_fences), by
+    the index of the character each goes before. poppler reorders a whole page in one
+    direction, the one of most of its letters: a line of a right-to-left paragraph with more
+    Latin letters than Arabic ones (a name, an e-mail address) gets enough right-to-left marks
+    at its start to lean the page its way."""
+    fences = dict(poppler_fences(visual, levels))
     marks = [*visual, *fences.values()]
     left = sum(unicodedata.bidirectional(char) == "L" for char in marks)
     right = sum(unicodedata.bidirectional(char) in ("R", "AL") for char in marks)
     if left >= right:
         fences[0] = RLM * (left - right + 1) + fences.get(0, "")
+    return fences
 
 
 def _piece(visual: list[str], slots: list[Char], start: int, end: int) -> _Piece:
